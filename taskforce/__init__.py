@@ -1,0 +1,126 @@
+"""The task-force work-management application."""
+
+import logging
+import os
+import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from config import DEFAULT_SECRET_KEY, config_from_env
+from taskforce.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config_class=None, **overrides):
+    """Build the application: configuration, extensions, blueprints, helpers, commands."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.config.from_object(config_class or config_from_env())
+    app.config.update(overrides)
+    check_config(app)
+    os.makedirs(app.config["INSTANCE_DIR"], exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    return app
+
+
+def check_config(app):
+    """Refuse to start with settings that would fail later, or be unsafe in production."""
+    if not app.debug and not app.testing and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        if os.environ.get("TASKFORCE_ENV") == "production":
+            raise RuntimeError("SECRET_KEY must be set in production (it is the default one).")
+    try:
+        ZoneInfo(app.config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(f"Unknown time zone in TIMEZONE: {app.config['TIMEZONE']!r}") from None
+
+
+def select_locale():
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    lang = session.get("lang")
+    if lang:
+        return lang
+    return None
+
+
+def register_extensions(app):
+    db.init_app(app)
+    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: select_locale() or app.config[
+        "BABEL_DEFAULT_LOCALE"], timezone_selector=lambda: app.config["TIMEZONE"])
+    bootstrap.init_app(app)
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.needs_refresh_message = _l("Please log in again to confirm it is you.")
+
+    from taskforce.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        ident, _, token = user_id.partition(":")
+        if not ident.isdigit():
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def register_blueprints(app):
+    from taskforce.web import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app):
+    from taskforce.web.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from taskforce.web.helpers import register
+
+    register(app)
+
+
+def register_request_hooks(app):
+    @app.before_request
+    def assign_request_id():
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+
+def register_commands(app):
+    from taskforce.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

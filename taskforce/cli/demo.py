@@ -1,0 +1,41 @@
+"""``flask demo load``: the Bắc Kạn task force of 2020 as demo data."""
+
+from datetime import timedelta
+
+import click
+from flask.cli import with_appcontext
+
+from taskforce.extensions import db
+from taskforce.services import clock, demo_data
+
+
+@click.group()
+def demo():
+    """Demo data."""
+
+
+@demo.command("load")
+@click.option("--founded", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The day the task force was founded (2020-10-15 for the historical dates). "
+                   "Default: 45 days before today.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
+@with_appcontext
+def load(founded, if_empty):
+    """Load the Bắc Kạn task force of 2020: members, units, catalog, tasks, accounts."""
+    if not demo_data.is_empty(db.session):
+        if if_empty:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        raise click.ClickException("The database is not empty; demo data loads only into "
+                                   "an empty database.")
+    founded_on = founded.date() if founded else clock.today() - timedelta(days=45)
+    summary = demo_data.load(db.session, founded_on=founded_on)
+    db.session.commit()
+    click.echo(f"Demo data loaded: task force founded on {founded_on:%d/%m/%Y}, "
+               f"{summary['units']} units, {summary['services']} services, "
+               f"{summary['tasks']} tasks.")
+    click.echo("Demo accounts (password demo12345):")
+    for email, role in demo_data.ACCOUNTS:
+        click.echo(f"  {email:<28} {role}")
+
+

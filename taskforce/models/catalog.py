@@ -1,0 +1,110 @@
+"""The service catalog: services, their level history and monthly usage."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from taskforce.extensions import db
+from taskforce.models.enums import ClaimStatus, Tier
+from taskforce.models.types import UTCDateTime, utcnow
+
+
+class Service(db.Model):
+    __tablename__ = "services"
+    __table_args__ = (
+        UniqueConstraint("code", "unit_id"),
+        CheckConstraint("level BETWEEN 1 AND 4", name="level_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    name_key: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str | None] = mapped_column(String(200), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    tier: Mapped[str] = mapped_column(String(20), default=Tier.PROVINCE)
+    has_fee: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The official (verified) level today; the history lives in level_changes.
+    level: Mapped[int] = mapped_column(Integer, default=2, index=True)
+    target_level: Mapped[int | None] = mapped_column(Integer)
+    online_class: Mapped[str | None] = mapped_column(String(20))
+    has_online_payment: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_connected_evaluation: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_online_result: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    level_changes: Mapped[list["LevelChange"]] = relationship(
+        back_populates="service", order_by="LevelChange.effective_on"
+    )
+
+    @property
+    def missing_level4_prerequisites(self):
+        """Names of what level 4 still needs for this service."""
+        missing = []
+        if self.has_fee and not self.has_online_payment:
+            missing.append("online_payment")
+        if not self.is_connected_evaluation:
+            missing.append("evaluation")
+        if not self.has_online_result:
+            missing.append("online_result")
+        return missing
+
+
+class LevelChange(db.Model):
+    """A change of a service's level: the initial listing, an import or a claim."""
+
+    __tablename__ = "level_changes"
+    __table_args__ = (
+        Index("ix_level_changes_service_effective", "service_id", "effective_on"),
+        Index("ix_level_changes_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    from_level: Mapped[int | None] = mapped_column(Integer)
+    to_level: Mapped[int] = mapped_column(Integer)
+    effective_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=ClaimStatus.PENDING)
+    source: Mapped[str] = mapped_column(String(20), default="claim")
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    evidence_note: Mapped[str | None] = mapped_column(Text)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+
+    service: Mapped["Service"] = relationship(back_populates="level_changes")
+    claimed_by: Mapped["User | None"] = relationship(foreign_keys=[claimed_by_id])  # noqa: F821
+    verified_by: Mapped["User | None"] = relationship(foreign_keys=[verified_by_id])  # noqa: F821
+    evidence: Mapped["Attachment | None"] = relationship()  # noqa: F821
+
+
+class ServiceUsage(db.Model):
+    """Dossiers received by a service in one month."""
+
+    __tablename__ = "service_usage"
+    __table_args__ = (UniqueConstraint("service_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    month: Mapped[date] = mapped_column(Date, index=True)
+    dossiers_total: Mapped[int] = mapped_column(Integer, default=0)
+    dossiers_online: Mapped[int] = mapped_column(Integer, default=0)
+    dossiers_paid_online: Mapped[int] = mapped_column(Integer, default=0)
+
+    service: Mapped["Service"] = relationship()

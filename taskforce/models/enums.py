@@ -1,0 +1,93 @@
+"""Enumerations stored as short strings in the database."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    LEADER = "leader"
+    MEMBER = "member"
+    UNIT_OFFICER = "unit_officer"
+    VIEWER = "viewer"
+
+
+class Position(StrEnum):
+    LEADER = "leader"
+    PERMANENT_DEPUTY = "permanent_deputy"
+    DEPUTY = "deputy"
+    MEMBER = "member"
+
+
+class UnitKind(StrEnum):
+    DEPARTMENT = "department"
+    DISTRICT = "district"
+    CITY = "city"
+    COMMUNE = "commune"
+    OTHER = "other"
+
+
+class Tier(StrEnum):
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+
+class OnlineClass(StrEnum):
+    """Decree 42/2022 classification of an online public service."""
+
+    WHOLE_PROCESS = "whole_process"
+    PARTIAL = "partial"
+
+
+class ClaimStatus(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    RETURNED = "returned"
+
+
+class TaskKind(StrEnum):
+    UPGRADE = "upgrade"
+    GENERAL = "general"
+
+
+class TaskStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    REPORTED = "reported"
+    DONE = "done"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+
+
+OPEN_TASK_STATUSES = (
+    TaskStatus.NEW,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.REPORTED,
+    TaskStatus.RETURNED,
+)
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class Decision(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class ReviewKind(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    CUSTOM = "custom"

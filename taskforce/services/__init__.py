@@ -1,0 +1,1 @@
+"""Domain services: every rule of the product, as plain functions over a session."""

@@ -1,0 +1,162 @@
+"""Accounts: creating users, checking passwords, changing them, deactivating."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from taskforce.models import Role, Unit, User
+from taskforce.models.types import utcnow
+from taskforce.services import audit
+from taskforce.services.errors import DomainError
+from taskforce.services.text import clean
+
+_hasher = PasswordHasher()
+# A hash to verify against when the e-mail is unknown, so timing does not tell.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password):
+    return _hasher.hash(password)
+
+
+def check_password(user, password):
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email):
+    """The e-mail address in canonical form, or a DomainError on the e-mail field."""
+    email = (email or "").strip()
+    if not email:
+        raise DomainError(_("Enter an e-mail address."), field="email")
+    try:
+        result = validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise DomainError(_("This is not a valid e-mail address."), field="email") from None
+    return result.normalized.lower()
+
+
+def check_new_password(password, field="password"):
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        raise DomainError(
+            _("The password must have at least %(n)d characters.", n=minimum), field=field
+        )
+    if len(password) > 256:
+        raise DomainError(_("The password is too long."), field=field)
+
+
+def find_by_email(session, email):
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def _check_role_and_unit(session, role, unit_id):
+    if role not in set(Role):
+        raise DomainError(_("Unknown role."), field="role")
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise DomainError(_("Unknown unit."), field="unit_id")
+    if role == Role.UNIT_OFFICER and unit_id is None:
+        raise DomainError(_("A unit officer must belong to a unit."), field="unit_id")
+
+
+def create_user(session, *, email, full_name, password, role, unit_id=None,
+                is_verifier=False, locale=None, actor=None):
+    """Create an account; raise DomainError naming the field that is wrong."""
+    email = normalise_email(email)
+    full_name = clean(full_name)
+    if not full_name:
+        raise DomainError(_("Enter the person's name."), field="full_name")
+    if find_by_email(session, email) is not None:
+        raise DomainError(_("An account with this e-mail already exists."), field="email")
+    check_new_password(password)
+    _check_role_and_unit(session, role, unit_id)
+    user = User(
+        email=email,
+        full_name=full_name,
+        password_hash=hash_password(password),
+        role=Role(role),
+        unit_id=unit_id if role == Role.UNIT_OFFICER else None,
+        is_verifier=is_verifier,
+        locale=locale,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", user, summary=email)
+    return user
+
+
+def update_user(session, user, *, actor, full_name, role, unit_id=None, is_verifier=False,
+                active=True):
+    """Change an account's name, role, unit and state; deactivation ends its sessions."""
+    full_name = clean(full_name)
+    if not full_name:
+        raise DomainError(_("Enter the person's name."), field="full_name")
+    _check_role_and_unit(session, role, unit_id)
+    if actor is not None and actor.id == user.id and (not active or role != user.role):
+        raise DomainError(_("You cannot deactivate yourself or change your own role."),
+                          field="role")
+    values = {
+        "full_name": full_name,
+        "role": Role(role),
+        "unit_id": unit_id if role == Role.UNIT_OFFICER else None,
+        "is_verifier": bool(is_verifier),
+        "active": bool(active),
+    }
+    changes = audit.diff(user, values)
+    was_active = user.active
+    for key, value in values.items():
+        setattr(user, key, value)
+    if was_active and not user.active:
+        user.end_sessions()
+    if changes:
+        audit.record(session, actor, "user.update", user, summary=user.email, changes=changes)
+    return user
+
+
+def authenticate(session, email, password, now=None):
+    """The active user with this e-mail and password, or None (never says which was wrong)."""
+    user = find_by_email(session, email or "")
+    if user is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        return None
+    if not check_password(user, password or "") or not user.active:
+        user.failed_logins += 1
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.last_login_at = now or utcnow()
+    return user
+
+
+def change_password(session, user, *, current, new):
+    """Set a new password after checking the current one; every other session ends."""
+    if not check_password(user, current or ""):
+        raise DomainError(_("The current password is not correct."), field="current")
+    check_new_password(new, field="new")
+    user.password_hash = hash_password(new)
+    user.end_sessions()
+    audit.record(session, user, "user.password", user, summary=user.email)
+    return user
+
+
+def reset_password(session, user, *, actor, new):
+    """Set a password for someone else (an administrator's action); their sessions end."""
+    check_new_password(new)
+    user.password_hash = hash_password(new)
+    user.end_sessions()
+    audit.record(session, actor, "user.password_reset", user, summary=user.email)
+    return user
+
+
+def set_locale(user, locale):
+    if locale in current_app.config["LANGUAGES"]:
+        user.locale = locale

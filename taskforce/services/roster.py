@@ -1,0 +1,82 @@
+"""The roster: members of the task force, in the order of the founding decision."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from taskforce.models import Member, Position, Unit, User
+from taskforce.services import audit
+from taskforce.services.accounts import normalise_email
+from taskforce.services.errors import DomainError
+from taskforce.services.text import clean
+
+POSITION_ORDER = {p: i for i, p in enumerate(Position)}
+
+
+def list_members(session, include_inactive=False):
+    """Members ordered by position, then by their order in the decision."""
+    query = select(Member).options(selectinload(Member.units), selectinload(Member.user))
+    if not include_inactive:
+        query = query.where(Member.active.is_(True))
+    members = session.scalars(query.order_by(Member.display_order, Member.id)).all()
+    return sorted(members, key=lambda m: (POSITION_ORDER.get(m.position, 9), m.display_order))
+
+
+def count_members(session):
+    return session.scalar(select(func.count(Member.id)).where(Member.active.is_(True)))
+
+
+def _validated(session, member, data):
+    values = {
+        "full_name": clean(data.get("full_name")),
+        "position": data.get("position"),
+        "is_invited": bool(data.get("is_invited")),
+        "title": clean(data.get("title")) or None,
+        "organisation": clean(data.get("organisation")) or None,
+        "phone": clean(data.get("phone")) or None,
+        "display_order": int(data.get("display_order") or 0),
+        "active": bool(data.get("active", True)),
+    }
+    if not values["full_name"]:
+        raise DomainError(_("Enter the member's name."), field="full_name")
+    if values["position"] not in set(Position):
+        raise DomainError(_("Choose a position."), field="position")
+    email = (data.get("email") or "").strip()
+    values["email"] = normalise_email(email) if email else None
+    user_id = data.get("user_id")
+    if user_id is not None:
+        if session.get(User, user_id) is None:
+            raise DomainError(_("Unknown account."), field="user_id")
+        clash = session.scalar(select(Member).where(Member.user_id == user_id))
+        if clash is not None and clash is not member:
+            raise DomainError(_("This account already belongs to another member."),
+                              field="user_id")
+    values["user_id"] = user_id
+    unit_ids = list(dict.fromkeys(data.get("unit_ids") or []))
+    units = session.scalars(select(Unit).where(Unit.id.in_(unit_ids))).all() if unit_ids else []
+    if len(units) != len(unit_ids):
+        raise DomainError(_("Unknown unit."), field="unit_ids")
+    return values, units
+
+
+def save_member(session, member, *, actor, **data):
+    """Create (member None) or update a member and the units they follow."""
+    values, units = _validated(session, member, data)
+    creating = member is None
+    if creating:
+        member = Member()
+        session.add(member)
+        changes = None
+    else:
+        changes = audit.diff(member, values)
+        old_units = sorted(u.id for u in member.units)
+        if old_units != sorted(u.id for u in units):
+            changes["units"] = [old_units, sorted(u.id for u in units)]
+    for key, value in values.items():
+        setattr(member, key, value)
+    member.units = units
+    session.flush()
+    if creating or changes:
+        audit.record(session, actor, "member.create" if creating else "member.update", member,
+                     summary=member.full_name, changes=changes)
+    return member

@@ -1,0 +1,7 @@
+"""The admin pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from taskforce.web.admin import routes  # noqa: E402,F401

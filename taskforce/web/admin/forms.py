@@ -1,0 +1,59 @@
+"""Forms of the administration pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from taskforce.models import Role, UnitKind
+from taskforce.web.helpers import label
+
+
+def _unit_choices(units, empty):
+    return [(0, empty)] + [(u.id, u.name) for u in units]
+
+
+class UserForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[])
+    unit_id = SelectField(_l("Unit (for unit officers)"), coerce=int, choices=[])
+    is_verifier = BooleanField(_l("May verify level claims and accept tasks"))
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)])
+    submit = SubmitField(_l("Save"))
+
+    def fill_choices(self, units):
+        self.role.choices = [(r.value, label(r.value)) for r in Role]
+        self.unit_id.choices = _unit_choices(units, "—")
+
+
+class UnitForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[])
+    parent_id = SelectField(_l("Parent unit"), coerce=int, choices=[])
+    focal_name = StringField(_l("Focal officer"), validators=[Optional(), Length(max=200)])
+    focal_title = StringField(_l("Focal officer's title"),
+                              validators=[Optional(), Length(max=200)])
+    focal_email = StringField(_l("Focal officer's e-mail"),
+                              validators=[Optional(), Length(max=254)])
+    focal_phone = StringField(_l("Focal officer's phone"), validators=[Optional(), Length(max=40)])
+    notify_emails = TextAreaField(_l("Other addresses for reminders (comma separated)"),
+                                  validators=[Optional(), Length(max=2000)])
+    display_order = IntegerField(_l("Display order"), default=0,
+                                 validators=[Optional(), NumberRange(min=0, max=99999)])
+    active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+    def fill_choices(self, units):
+        self.kind.choices = [(k.value, label(k.value)) for k in UnitKind]
+        self.parent_id.choices = _unit_choices(units, "—")

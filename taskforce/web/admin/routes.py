@@ -1,0 +1,119 @@
+"""Administration: user accounts and units."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from taskforce.extensions import db
+from taskforce.models import Unit, User
+from taskforce.permissions import get_or_404, require
+from taskforce.services import accounts, units
+from taskforce.services.errors import DomainError
+from taskforce.web.admin import bp
+from taskforce.web.admin.forms import UnitForm, UserForm
+from taskforce.web.utils import apply_error, paginate
+
+
+@bp.route("/admin/users")
+@require("users.manage")
+def users():
+    query = select(User).options(selectinload(User.unit)).order_by(User.full_name)
+    return render_template("admin/users.html", page=paginate(db, query))
+
+
+def _user_form(user):
+    form = UserForm(obj=user)
+    form.fill_choices(units.list_units(db.session, include_inactive=True))
+    if user is not None and not form.is_submitted():
+        form.unit_id.data = user.unit_id or 0
+    return form
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@require("users.manage")
+def user_create():
+    form = _user_form(None)
+    if form.validate_on_submit():
+        try:
+            accounts.create_user(
+                db.session, email=form.email.data, full_name=form.full_name.data,
+                password=form.password.data or "", role=form.role.data,
+                unit_id=form.unit_id.data or None, is_verifier=form.is_verifier.data,
+                actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The account has been created."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@require("users.manage")
+def user_edit(user_id):
+    user = get_or_404(User, user_id)
+    form = _user_form(user)
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(
+                db.session, user, actor=current_user, full_name=form.full_name.data,
+                role=form.role.data, unit_id=form.unit_id.data or None,
+                is_verifier=form.is_verifier.data, active=form.active.data)
+            if form.password.data:
+                accounts.reset_password(db.session, user, actor=current_user,
+                                        new=form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The account has been saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", form=form, user=user)
+
+
+@bp.route("/admin/units")
+@require("units.manage")
+def unit_list():
+    rows = units.list_units(db.session, include_inactive=True)
+    return render_template("admin/units.html", units=rows)
+
+
+def _save_unit(unit):
+    form = UnitForm(obj=unit)
+    form.fill_choices([u for u in units.list_units(db.session, include_inactive=True)
+                       if unit is None or u.id != unit.id])
+    if unit is not None and not form.is_submitted():
+        form.parent_id.data = unit.parent_id or 0
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
+        data["parent_id"] = data["parent_id"] or None
+        try:
+            if unit is None:
+                units.create_unit(db.session, actor=current_user, **data)
+            else:
+                units.update_unit(db.session, unit, actor=current_user, **data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The unit has been saved."), "success")
+            return redirect(url_for("admin.unit_list"))
+    return render_template("admin/unit_edit.html", form=form, unit=unit)
+
+
+@bp.route("/admin/units/new", methods=["GET", "POST"])
+@require("units.manage")
+def unit_create():
+    return _save_unit(None)
+
+
+@bp.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
+@require("units.manage")
+def unit_edit(unit_id):
+    return _save_unit(get_or_404(Unit, unit_id))

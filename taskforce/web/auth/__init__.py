@@ -1,0 +1,7 @@
+"""The auth pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from taskforce.web.auth import routes  # noqa: E402,F401

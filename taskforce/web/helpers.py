@@ -1,0 +1,92 @@
+"""Template filters and globals: dates, numbers, permissions, labels."""
+
+from datetime import date, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, url_for
+from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from taskforce import permissions
+
+LABELS = {
+    # roles
+    "admin": _l("Administrator"),
+    "leader": _l("Leadership"),
+    "member": _l("Member"),
+    "unit_officer": _l("Unit officer"),
+    "viewer": _l("Viewer"),
+    # positions
+    "position.leader": _l("Leader"),
+    "position.permanent_deputy": _l("Permanent deputy"),
+    "position.deputy": _l("Deputy"),
+    "position.member": _l("Member"),
+    # unit kinds
+    "department": _l("Department"),
+    "district": _l("District"),
+    "city": _l("City"),
+    "commune": _l("Commune"),
+    "other": _l("Other"),
+}
+
+
+def label(value, prefix=None):
+    key = f"{prefix}.{value}" if prefix else value
+    return LABELS.get(key, value)
+
+
+def format_date(value):
+    """dd/mm/yyyy, the way dates are written in Vietnamese administration."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def number(value, digits=0):
+    if value is None:
+        return ""
+    fmt = "#,##0" if not digits else "#,##0." + "0" * digits
+    return format_decimal(value, format=fmt)
+
+
+def percent(value, digits=2):
+    if value is None:
+        return ""
+    return format_percent(value, format="#,##0." + "0" * digits + " %")
+
+
+def is_safe_next(target):
+    """Whether a ``next`` URL stays on this site (a path, no scheme or host)."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/") \
+        and not target.startswith("//") and "\\" not in target
+
+
+def can(action, obj=None):
+    return permissions.can(current_user, action, obj)
+
+
+def url_with(**changes):
+    """The current page's URL with some query arguments changed (for filters and paging)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    for key in [k for k, v in changes.items() if v is None]:
+        args.pop(key, None)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register(app):
+    app.jinja_env.filters.update(date=format_date, number=number, percent=percent, label=label)
+    app.jinja_env.globals.update(can=can, url_with=url_with, get_locale=get_locale)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -1,0 +1,36 @@
+"""Small helpers shared by the views."""
+
+from flask import abort, current_app, request
+
+
+def apply_error(form, error):
+    """Show a domain error under the field it names, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        if not isinstance(field.errors, list):
+            field.errors = list(field.errors)
+        field.errors.append(error.message)
+    else:
+        form.form_errors.append(error.message)
+
+
+def page_arg():
+    """The requested page number, 1 when missing or nonsense."""
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+
+
+def paginate(db, query, per_page=None):
+    return db.paginate(query, page=page_arg(), per_page=per_page or current_app.config[
+        "PAGE_SIZE"], error_out=False)
+
+
+def int_arg(name):
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def require_int(value):
+    if value is None:
+        abort(404)
+    return value
