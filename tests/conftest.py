@@ -1,0 +1,131 @@
+"""Fixtures: a migrated database (SQLite or PostgreSQL), the app, clients and log-in."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import g
+from flask_migrate import upgrade
+
+from config import TestingConfig
+from taskforce import create_app
+from taskforce.extensions import db
+from tests import factories
+
+ROLES = ("admin", "leader", "member", "unit_officer", "viewer")
+
+
+def _worker():
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _database_url(tmp_root):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_root / 'test.db'}"
+    url = sa.engine.make_url(base.replace("postgresql://", "postgresql+psycopg://", 1)
+                             if base.startswith("postgresql://") else base)
+    name = f"{url.database}_{_worker()}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """A database migrated once for the whole run, by the migrations alone."""
+    tmp_root = Path(tempfile.mkdtemp(prefix=f"taskforce-{_worker()}-"))
+    url = _database_url(tmp_root)
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, INSTANCE_DIR=str(tmp_root))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def clean_database():
+    tables = [t for t in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path):
+    """Build an app on the test database; every row is removed after the test."""
+    apps = []
+
+    def build(**overrides):
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_DIR": str(tmp_path),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "MAIL_OUTBOX_DIR": str(tmp_path / "mail"),
+            "SERVER_NAME": "localhost",
+        }
+        settings.update(overrides)
+        app = create_app(TestingConfig, **settings)
+
+        @app.before_request
+        def fresh_globals():
+            # Tests keep an app context open, which Flask reuses for requests; start each
+            # request with empty globals as a real server would (Flask-Login caches there).
+            for name in list(vars(g)):
+                if name != "request_id":
+                    delattr(g, name)
+
+        apps.append(app)
+        return app
+
+    yield build
+    if apps:
+        with apps[0].app_context():
+            db.session.rollback()
+            clean_database()
+        for app in apps:
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Create a user of ``role`` (with a unit for unit officers) and log the client in."""
+
+    def login(role, **kw):
+        if role == "unit_officer" and "unit" not in kw:
+            kw["unit"] = factories.unit()
+        user = factories.user(role=role, **kw)
+        db.session.commit()
+        response = client.post("/login", data={"email": user.email,
+                                               "password": factories.PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
