@@ -5,7 +5,7 @@ import os
 import uuid
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import DEFAULT_SECRET_KEY, config_from_env
@@ -32,9 +32,8 @@ def create_app(config_class=None, **overrides):
 
 def check_config(app):
     """Refuse to start with settings that would fail later, or be unsafe in production."""
-    if not app.debug and not app.testing and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        if os.environ.get("TASKFORCE_ENV") == "production":
-            raise RuntimeError("SECRET_KEY must be set in production (it is the default one).")
+    if app.config.get("IS_PRODUCTION") and app.config["SECRET_KEY"] in ("", DEFAULT_SECRET_KEY):
+        raise RuntimeError("SECRET_KEY must be set in production (it is the default one).")
     try:
         ZoneInfo(app.config["TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError):
@@ -42,6 +41,8 @@ def check_config(app):
 
 
 def select_locale():
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     lang = session.get("lang")

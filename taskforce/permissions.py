@@ -7,7 +7,7 @@ button is never the enforcement.
 from functools import wraps
 
 from flask import abort
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from taskforce.extensions import db
 from taskforce.models import Role
@@ -126,6 +126,13 @@ def require(action):
         return wrapped
 
     return decorator
+
+
+def signed_in(view):
+    """Open the view to every logged-in user (their own account pages, log-out)."""
+    wrapped = login_required(view)
+    wrapped.permission = "signed_in"
+    return wrapped
 
 
 def public(view):

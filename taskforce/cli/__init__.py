@@ -1,6 +1,8 @@
 """Command-line commands for operators: ``flask users``, ``flask demo`` and more."""
 
+from taskforce.cli.catalog import catalog, usage
 from taskforce.cli.demo import demo
+from taskforce.cli.kpi import kpi_command
 from taskforce.cli.users import users
 
-COMMANDS = [users, demo]
+COMMANDS = [users, demo, kpi_command, catalog, usage]

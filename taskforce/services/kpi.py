@@ -5,14 +5,27 @@ any past date and costs a fixed number of queries whatever the catalog's size.
 """
 
 import math
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, case, func, literal, select
+from flask_babel import gettext as _
+from sqlalchemy import Date, and_, case, func, literal, select, union_all
 
-from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit
-from taskforce.services import settings
+from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
+from taskforce.services import exports, settings
+from taskforce.services.errors import DomainError
+
+COUNTS = ("services", "level3", "level4", "level4_verified", "effective4")
+JSON_KEYS = ("services", "level3", "level4", "level4_verified", "share", "share_verified",
+             "to_target")
+# Dates outside this range are typing mistakes, and would overflow the month arithmetic.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2099, 12, 31)
+MAX_TREND_POINTS = 121
+DISTRICT_KINDS = frozenset({UnitKind.DISTRICT, UnitKind.CITY, UnitKind.COMMUNE})
+SORTS = ("share", "name", "to_target")
 
 
 @dataclass
@@ -26,11 +39,54 @@ class Figures:
     share_verified: float = 0.0
     to_target: int = 0
 
+    @property
+    def effective_share(self):
+        """Verified level-4 services that received online dossiers lately, over all of them."""
+        return self.effective4 / self.level4_verified if self.level4_verified else 0.0
+
     def as_dict(self):
         data = asdict(self)
         data["share"] = round(self.share, 4)
         data["share_verified"] = round(self.share_verified, 4)
         return data
+
+
+class TrendPoint(NamedTuple):
+    on: date
+    share_verified: float
+    share_claimed: float
+
+
+@dataclass
+class Overview:
+    """What the dashboard shows: the figures at a date, the settings and the trend."""
+
+    as_of: date
+    target: float
+    target_on: date | None
+    national: float
+    province: Figures
+    per_unit: list = field(default_factory=list)
+    trend: list = field(default_factory=list)
+
+
+def check_as_of(value):
+    """Refuse a date too far from the present to be meant."""
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise DomainError(_("Give a date between %(first)s and %(last)s.",
+                            first=FIRST_DATE.strftime("%d/%m/%Y"),
+                            last=LAST_DATE.strftime("%d/%m/%Y")), field="as_of")
+    return value
+
+
+def parse_as_of(text):
+    """The date written as YYYY-MM-DD in ``text``, or a DomainError saying what is wrong."""
+    try:
+        value = date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise DomainError(_("“%(text)s” is not a date; write it as YYYY-MM-DD.", text=text),
+                          field="as_of") from None
+    return check_as_of(value)
 
 
 def levels_as_of(as_of, statuses):
@@ -52,6 +108,10 @@ def levels_as_of(as_of, statuses):
     return select(ranked.c.service_id, ranked.c.level).where(ranked.c.rn == 1).subquery()
 
 
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 def _figures_query(as_of):
     verified = levels_as_of(as_of, [ClaimStatus.VERIFIED])
     claimed = levels_as_of(as_of, [ClaimStatus.VERIFIED, ClaimStatus.PENDING])
@@ -68,16 +128,16 @@ def _figures_query(as_of):
         select(
             Service.unit_id,
             func.count(Service.id).label("services"),
-            func.sum(case((verified.c.level == 3, 1), else_=0)).label("level3"),
-            func.sum(case((claimed.c.level == 4, 1), else_=0)).label("level4"),
-            func.sum(case((is4v, 1), else_=0)).label("level4_verified"),
-            func.sum(case((and_(is4v, used.c.service_id.is_not(None)), 1), else_=0))
-            .label("effective4"),
+            _count(verified.c.level == 3).label("level3"),
+            _count(claimed.c.level == 4).label("level4"),
+            _count(is4v).label("level4_verified"),
+            _count(and_(is4v, used.c.service_id.is_not(None))).label("effective4"),
         )
         .join(verified, verified.c.service_id == Service.id)
+        .join(Unit, Unit.id == Service.unit_id)
         .outerjoin(claimed, claimed.c.service_id == Service.id)
         .outerjoin(used, used.c.service_id == Service.id)
-        .where(Service.active.is_(True))
+        .where(Service.active.is_(True), Unit.active.is_(True))
         .group_by(Service.unit_id)
     )
 
@@ -92,26 +152,26 @@ def _finish(fig, target):
 
 
 def compute(session, as_of, target=None):
-    """Figures for the province and for every active unit as of ``as_of``.
+    """Figures for the province and for every active unit as of ``as_of``, in one query.
 
     Returns ``(province, [(unit, figures), ...])``; ``to_target`` counts the verified
     level-4 services still needed, since the verified figure is the official one.
     """
     target = settings.target_share(session) if target is None else target
-    rows = {row.unit_id: row for row in session.execute(_figures_query(as_of))}
-    units = session.scalars(
-        select(Unit).where(Unit.active.is_(True)).order_by(Unit.display_order, Unit.name)
-    ).all()
+    sub = _figures_query(as_of).subquery()
+    rows = session.execute(
+        select(Unit, *(func.coalesce(sub.c[key], 0).label(key) for key in COUNTS))
+        .outerjoin(sub, sub.c.unit_id == Unit.id)
+        .where(Unit.active.is_(True))
+        .order_by(Unit.display_order, Unit.name)
+    )
     province = Figures()
     per_unit = []
-    for unit in units:
-        row = rows.get(unit.id)
-        fig = Figures()
-        if row is not None:
-            for key in ("services", "level3", "level4", "level4_verified", "effective4"):
-                setattr(fig, key, int(getattr(row, key) or 0))
-                setattr(province, key, getattr(province, key) + getattr(fig, key))
-        per_unit.append((unit, _finish(fig, target)))
+    for row in rows:
+        fig = Figures(**{key: int(row._mapping[key]) for key in COUNTS})
+        for key in COUNTS:
+            setattr(province, key, getattr(province, key) + getattr(fig, key))
+        per_unit.append((row.Unit, _finish(fig, target)))
     return _finish(province, target), per_unit
 
 
@@ -120,25 +180,204 @@ def province_figures(session, as_of, target=None):
     target = settings.target_share(session) if target is None else target
     sub = _figures_query(as_of).subquery()
     row = session.execute(
-        select(*(func.coalesce(func.sum(sub.c[k]), literal(0)).label(k)
-                 for k in ("services", "level3", "level4", "level4_verified", "effective4")))
+        select(*(func.coalesce(func.sum(sub.c[k]), literal(0)).label(k) for k in COUNTS))
     ).one()
     fig = Figures(**{k: int(v) for k, v in row._mapping.items()})
     return _finish(fig, target)
+
+
+def month_ends(start, end):
+    """Each month's last day from ``start``'s month up to ``end``, then ``end`` itself."""
+    if start > end:
+        return []
+    points = []
+    current = _month_end(start)
+    while current < end:
+        points.append(current)
+        current = _month_end(current + timedelta(days=1))
+    points.append(end)
+    return points
+
+
+def _month_end(day):
+    return date(day.year, day.month, 1) + relativedelta(months=1, days=-1)
+
+
+def _months_cte(ends):
+    rows = [select(literal(day, Date).label("month_end")) for day in ends]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("months")
+
+
+def _levels_by_month(months, statuses):
+    """A subquery (month_end, service_id, level): each service's level at each month end."""
+    ranked = (
+        select(
+            months.c.month_end,
+            LevelChange.service_id,
+            LevelChange.to_level.label("level"),
+            func.row_number()
+            .over(
+                partition_by=(months.c.month_end, LevelChange.service_id),
+                order_by=(LevelChange.effective_on.desc(), LevelChange.id.desc()),
+            )
+            .label("rn"),
+        )
+        .select_from(months)
+        .join(LevelChange, LevelChange.effective_on <= months.c.month_end)
+        .where(LevelChange.status.in_(statuses))
+        .subquery()
+    )
+    return (
+        select(ranked.c.month_end, ranked.c.service_id, ranked.c.level)
+        .where(ranked.c.rn == 1)
+        .subquery()
+    )
+
+
+def _trend_query(ends):
+    months = _months_cte(ends)
+    verified = _levels_by_month(months, [ClaimStatus.VERIFIED])
+    claimed = _levels_by_month(months, [ClaimStatus.VERIFIED, ClaimStatus.PENDING])
+    return (
+        select(
+            verified.c.month_end,
+            func.count().label("services"),
+            _count(verified.c.level == 4).label("level4_verified"),
+            _count(claimed.c.level == 4).label("level4"),
+        )
+        .select_from(verified)
+        .join(Service, Service.id == verified.c.service_id)
+        .join(Unit, Unit.id == Service.unit_id)
+        .outerjoin(claimed, and_(claimed.c.service_id == verified.c.service_id,
+                                 claimed.c.month_end == verified.c.month_end))
+        .where(Service.active.is_(True), Unit.active.is_(True))
+        .group_by(verified.c.month_end)
+    )
+
+
+def monthly_trend(session, start, end, target=None):
+    """The province's share at each month end from ``start`` to ``end``, in one query.
+
+    Returns ``[TrendPoint(on, share_verified, share_claimed), ...]``; the last point is
+    ``end`` itself. ``target`` is accepted like ``compute``'s; the shares do not use it.
+    """
+    ends = month_ends(start, end)
+    if not ends:
+        return []
+    if len(ends) > MAX_TREND_POINTS:
+        raise DomainError(_("Ask for at most %(n)s months at a time.", n=MAX_TREND_POINTS - 1),
+                          field="start")
+    found = {}
+    for row in session.execute(_trend_query(ends)):
+        on = row.month_end
+        found[on if isinstance(on, date) else date.fromisoformat(str(on)[:10])] = row
+    points = []
+    for on in ends:
+        row = found.get(on)
+        if row is None or not row.services:
+            points.append(TrendPoint(on, 0.0, 0.0))
+        else:
+            points.append(TrendPoint(on, int(row.level4_verified) / row.services,
+                                     int(row.level4) / row.services))
+    return points
+
+
+def rank(per_unit):
+    """Units furthest behind first: lowest verified share, then most still to upgrade.
+
+    Units with no services come last, since they have nothing to upgrade.
+    """
+    return sorted(per_unit, key=lambda item: (item[1].services == 0, item[1].share_verified,
+                                              -item[1].to_target, item[0].name_key))
+
+
+def ranking(session, as_of, target=None):
+    """Every active unit with its figures, furthest behind the target first."""
+    return rank(compute(session, as_of, target)[1])
+
+
+def furthest_behind(per_unit, n=5):
+    """The ``n`` units furthest behind that still have services to upgrade."""
+    return [item for item in rank(per_unit) if item[1].services and item[1].to_target][:n]
+
+
+def sort_units(per_unit, sort="share", descending=False):
+    """Units ordered for a table by ``sort`` (share, name or to_target); empty units last."""
+    sort = sort if sort in SORTS else "share"
+    keys = {
+        "share": lambda item: (item[1].share_verified, item[0].name_key),
+        "name": lambda item: (item[0].name_key,),
+        "to_target": lambda item: (item[1].to_target, item[0].name_key),
+    }
+    listed = [item for item in per_unit if item[1].services]
+    empty = [item for item in per_unit if not item[1].services]
+    listed.sort(key=keys[sort], reverse=descending)
+    empty.sort(key=lambda item: item[0].name_key)
+    return listed + empty
+
+
+def split_by_kind(per_unit):
+    """``(departments, districts)``: provincial bodies apart from district-level ones."""
+    districts = [item for item in per_unit if item[0].kind in DISTRICT_KINDS]
+    departments = [item for item in per_unit if item[0].kind not in DISTRICT_KINDS]
+    return departments, districts
+
+
+def trend_start(as_of, months=12):
+    """The first day of the month ``months - 1`` months before ``as_of``'s."""
+    return date(as_of.year, as_of.month, 1) - relativedelta(months=months - 1)
+
+
+def overview(session, as_of, months=12):
+    """Everything the dashboard shows as of ``as_of``, in a fixed number of queries."""
+    target = settings.target_share(session)
+    province, per_unit = compute(session, as_of, target)
+    return Overview(
+        as_of=as_of,
+        target=target,
+        target_on=settings.target_on(session),
+        national=settings.national_share(session),
+        province=province,
+        per_unit=per_unit,
+        trend=monthly_trend(session, trend_start(as_of, months), as_of),
+    )
 
 
 def as_json(session, as_of, target=None):
     """The figures in the shape of ``flask kpi --json``."""
     target = settings.target_share(session) if target is None else target
     province, per_unit = compute(session, as_of, target)
-    keys = ("services", "level3", "level4", "level4_verified", "share", "share_verified",
-            "to_target")
     return {
         "as_of": as_of.isoformat(),
         "target": target,
-        "province": {k: province.as_dict()[k] for k in keys},
+        "province": {k: province.as_dict()[k] for k in JSON_KEYS},
         "units": [
-            {"name": unit.name, "kind": unit.kind, **{k: fig.as_dict()[k] for k in keys}}
+            {"name": unit.name, "kind": unit.kind, **{k: fig.as_dict()[k] for k in JSON_KEYS}}
             for unit, fig in per_unit
         ],
     }
+
+
+def _percent(value):
+    return round(value * 100, 2)
+
+
+def _sheet_row(name, kind, fig):
+    return [name, kind, fig.services, fig.level3, fig.level4, fig.level4_verified,
+            _percent(fig.share), _percent(fig.share_verified), fig.to_target, fig.effective4,
+            _percent(fig.effective_share)]
+
+
+def export_table(session, as_of, kind_label=str, target=None):
+    """The KPI table of every unit and the province as an .xlsx file (bytes)."""
+    target = settings.target_share(session) if target is None else target
+    province, per_unit = compute(session, as_of, target)
+    headers = [_("Unit"), _("Kind"), _("Services"), _("Level 3"), _("Level 4 (claimed)"),
+               _("Level 4 (verified)"), _("Share claimed (%)"), _("Share verified (%)"),
+               _("Still to upgrade"), _("Effective level 4"), _("Effective share (%)")]
+    rows = [_sheet_row(unit.name, str(kind_label(unit.kind)), fig) for unit, fig in per_unit]
+    rows.append(_sheet_row(_("Province (total)"), "", province))
+    title = _("KPI %(date)s", date=as_of.strftime("%d-%m-%Y"))
+    note = [[_("Figures as of %(date)s; target %(target)s %%.", date=as_of.strftime("%d/%m/%Y"),
+               target=_percent(target))]]
+    return exports.workbook([(title, headers, rows), (_("About"), [_("Note")], note)])

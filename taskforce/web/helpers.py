@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from taskforce import permissions
+from taskforce.extensions import db
+from taskforce.services import catalog
 
 LABELS = {
     # roles
@@ -29,6 +31,21 @@ LABELS = {
     "city": _l("City"),
     "commune": _l("Commune"),
     "other": _l("Other"),
+    # service tiers
+    "tier.province": _l("Province"),
+    "tier.district": _l("District"),
+    "tier.commune": _l("Commune"),
+    # level claims
+    "claim.pending": _l("Awaiting verification"),
+    "claim.verified": _l("Verified"),
+    "claim.returned": _l("Returned"),
+    "source.initial": _l("Initial listing"),
+    "source.import": _l("Import"),
+    "source.claim": _l("Claim"),
+    # level-4 prerequisites
+    "prerequisite.online_payment": _l("Online payment"),
+    "prerequisite.evaluation": _l("Evaluation system"),
+    "prerequisite.online_result": _l("Result online"),
 }
 
 
@@ -84,9 +101,15 @@ def url_with(**changes):
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def pending_claim_count():
+    """How many level claims await verification (one COUNT, asked only by the nav)."""
+    return catalog.count_pending(db.session)
+
+
 def register(app):
     app.jinja_env.filters.update(date=format_date, number=number, percent=percent, label=label)
     app.jinja_env.globals.update(can=can, url_with=url_with, get_locale=get_locale)
+    app.jinja_env.globals.update(pending_claim_count=pending_claim_count)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -1,7 +1,6 @@
 """Forms of the administration pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from taskforce.models import Role, UnitKind
+from taskforce.web.forms import BaseForm
 from taskforce.web.helpers import label
 
 
@@ -21,7 +21,7 @@ def _unit_choices(units, empty):
     return [(0, empty)] + [(u.id, u.name) for u in units]
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[])
@@ -36,7 +36,7 @@ class UserForm(FlaskForm):
         self.unit_id.choices = _unit_choices(units, "—")
 
 
-class UnitForm(FlaskForm):
+class UnitForm(BaseForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=[])

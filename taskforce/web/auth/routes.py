@@ -2,10 +2,10 @@
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from taskforce.extensions import db
-from taskforce.permissions import public
+from taskforce.permissions import public, signed_in
 from taskforce.services import accounts
 from taskforce.services.errors import DomainError
 from taskforce.web.auth import bp
@@ -38,7 +38,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@signed_in
 def logout():
     logout_user()
     flash(_("You have logged out."), "info")
@@ -46,7 +46,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@signed_in
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -1,11 +1,18 @@
 """The dashboard: the province's share of services at level 4 against the target."""
 
-from flask import redirect, render_template, url_for
+from flask import Response, redirect, render_template, request, url_for
+from flask_babel import format_percent
+from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.permissions import public, require
-from taskforce.services import clock, kpi, settings
+from taskforce.services import charts, clock, exports, kpi, settings
+from taskforce.services.errors import DomainError
 from taskforce.web.dashboard import bp
+from taskforce.web.helpers import label
+
+# An SVG may style itself but never run or fetch anything.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 
 @bp.route("/")
@@ -14,17 +21,97 @@ def home():
     return redirect(url_for("dashboard.index"))
 
 
+def _as_of_arg():
+    """The ``as_of`` date asked for, or today and a message saying why the date was refused."""
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return clock.today(), None
+    try:
+        return kpi.parse_as_of(text), None
+    except DomainError as error:
+        return clock.today(), error.message
+
+
+def _sort_args():
+    sort = request.args.get("sort", "share")
+    sort = sort if sort in kpi.SORTS else "share"
+    return sort, request.args.get("dir") == "desc"
+
+
 @bp.route("/dashboard")
 @require("dashboard.view")
 def index():
-    today = clock.today()
-    province, per_unit = kpi.compute(db.session, today)
+    as_of, date_error = _as_of_arg()
+    view = kpi.overview(db.session, as_of)
+    sort, descending = _sort_args()
+    departments, districts = kpi.split_by_kind(kpi.sort_units(view.per_unit, sort, descending))
     return render_template(
-        "dashboard/index.html",
-        today=today,
-        province=province,
-        per_unit=per_unit,
-        target=settings.target_share(db.session),
-        target_on=settings.target_on(db.session),
-        national=settings.national_share(db.session),
+        "dashboard/index.html", view=view, as_of=as_of, date_error=date_error,
+        departments=departments, districts=districts, sort=sort, descending=descending,
+        behind=kpi.furthest_behind(view.per_unit), today=clock.today(),
     )
+
+
+def _image(data, fmt):
+    response = Response(data, mimetype="image/svg+xml" if fmt == "svg" else "image/png")
+    response.headers["Cache-Control"] = "private, no-cache"
+    if fmt == "svg":
+        response.headers["Content-Security-Policy"] = SVG_POLICY
+    return response
+
+
+def _trend(fmt):
+    as_of, _error = _as_of_arg()
+    target = settings.target_share(db.session)
+    points = kpi.monthly_trend(db.session, kpi.trend_start(as_of), as_of)
+    labels = {"verified": _("Verified"), "claimed": _("Claimed, awaiting verification included"),
+              "target": _("Target %(share)s", share=format_percent(target, "#,##0 %"))}
+    return _image(charts.trend_chart(points, target, fmt, labels), fmt)
+
+
+def _units(fmt):
+    as_of, _error = _as_of_arg()
+    target = settings.target_share(db.session)
+    _province, per_unit = kpi.compute(db.session, as_of, target)
+    departments, districts = kpi.split_by_kind(kpi.sort_units(per_unit, "share", True))
+    group = districts if request.args.get("group") == "districts" else departments
+    rows = [(unit.name, fig.share_verified) for unit, fig in group if fig.services]
+    labels = {"target": _("Target %(share)s", share=format_percent(target, "#,##0 %")),
+              "empty": _("No unit of this kind has services in the catalog.")}
+    chart = charts.unit_bars(rows, target, fmt, labels,
+                             format_share=lambda v: format_percent(v, "#,##0.0 %"))
+    return _image(chart, fmt)
+
+
+@bp.route("/dashboard/trend.svg")
+@require("dashboard.view")
+def trend_svg():
+    return _trend("svg")
+
+
+@bp.route("/dashboard/trend.png")
+@require("dashboard.view")
+def trend_png():
+    return _trend("png")
+
+
+@bp.route("/dashboard/units.svg")
+@require("dashboard.view")
+def units_svg():
+    return _units("svg")
+
+
+@bp.route("/dashboard/units.png")
+@require("dashboard.view")
+def units_png():
+    return _units("png")
+
+
+@bp.route("/dashboard/export.xlsx")
+@require("dashboard.view")
+def export():
+    as_of, _error = _as_of_arg()
+    data = kpi.export_table(db.session, as_of, kind_label=label)
+    name = f"kpi-{as_of.isoformat()}.xlsx"
+    return Response(data, mimetype=exports.XLSX_MIMETYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,7 +1,6 @@
 """Forms of the roster pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -13,10 +12,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from taskforce.models import Position
+from taskforce.web.forms import BaseForm
 from taskforce.web.helpers import label
 
 
-class MemberForm(FlaskForm):
+class MemberForm(BaseForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     position = SelectField(_l("Position"), choices=[])
     is_invited = BooleanField(_l("Invited member"))

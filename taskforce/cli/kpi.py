@@ -1,0 +1,62 @@
+"""``flask kpi``: the share of services at level 4, per unit and for the province."""
+
+import json
+
+import click
+from flask.cli import with_appcontext
+
+from taskforce.extensions import db
+from taskforce.services import clock, kpi
+from taskforce.services.errors import DomainError
+
+COLUMNS = (("services", "Services"), ("level3", "Level 3"), ("level4", "L4 claimed"),
+           ("level4_verified", "L4 verified"), ("share", "Share"),
+           ("share_verified", "Share verified"), ("to_target", "To target"))
+NAME_WIDTH = 40
+
+
+def _check_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return kpi.check_as_of(value.date())
+    except DomainError as error:
+        raise click.BadParameter(error.message, ctx=ctx, param=param) from None
+
+
+def _cell(key, value):
+    return f"{value:.2%}" if key.startswith("share") else str(value)
+
+
+def _line(name, cells):
+    name = name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
+    cells = [cell.rjust(len(title)) for cell, (_key, title) in zip(cells, COLUMNS, strict=True)]
+    return f"{name:<{NAME_WIDTH}}  " + "  ".join(cells)
+
+
+def _row(name, figures):
+    return _line(name, [_cell(key, figures[key]) for key, _title in COLUMNS])
+
+
+def _table(data):
+    lines = [f"Share of services at level 4 as of {data['as_of']} (target {data['target']:.0%})",
+             _line("Unit", [title for _key, title in COLUMNS])]
+    lines += [_row(unit["name"], unit) for unit in data["units"]]
+    lines.append(_row("Province", data["province"]))
+    return "\n".join(lines)
+
+
+@click.command("kpi")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              callback=_check_date, help="The date of the figures (YYYY-MM-DD). Default: today.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--target", type=click.FloatRange(0, 1), default=None,
+              help="The target share, e.g. 0.30. Default: the setting.")
+@with_appcontext
+def kpi_command(as_of, as_json, target):
+    """Print the share of services at level 4 per unit and for the province."""
+    data = kpi.as_json(db.session, as_of or clock.today(), target)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(data))

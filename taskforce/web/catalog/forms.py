@@ -1,0 +1,41 @@
+"""Forms of the catalog pages: a level claim, returning a claim, plain confirmations."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from taskforce.services.catalog import LEVELS, PREREQUISITES
+from taskforce.web.forms import BaseForm
+
+
+class ClaimForm(BaseForm):
+    to_level = SelectField(_l("New level"), coerce=int,
+                           choices=[(n, _l("Level %(n)s", n=n)) for n in LEVELS])
+    effective_on = DateField(_l("In effect since"), validators=[DataRequired()])
+    online_processing = BooleanField(_l("Dossiers are submitted and processed online"))
+    online_payment = BooleanField(
+        _l("Fees are paid online (required when the procedure charges a fee)"))
+    online_result = BooleanField(_l("The result is returned online or by post"))
+    evaluation = BooleanField(
+        _l("Connected to the Ministry's system that evaluates online services"))
+    note = TextAreaField(_l("Evidence: what shows the new level (links, documents)"),
+                         validators=[Optional(), Length(max=4000)])
+    evidence = FileField(_l("Evidence file (PDF, image, Word, Excel or text)"))
+    submit = SubmitField(_l("Send the claim for verification"))
+
+    def prerequisites(self):
+        """The checklist boxes as ticked, keyed as the catalog service expects."""
+        return {name: bool(getattr(self, name).data) for name in PREREQUISITES}
+
+
+class ReturnForm(BaseForm):
+    reason = TextAreaField(_l("Why is the claim returned?"),
+                           validators=[DataRequired(), Length(max=4000)])
+    submit = SubmitField(_l("Return the claim"))
+
+
+class ConfirmForm(BaseForm):
+    """A form with nothing but its CSRF token, for one-button actions."""
+
+    submit = SubmitField(_l("Verify"))

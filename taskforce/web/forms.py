@@ -1,0 +1,69 @@
+"""The base form: Flask-WTF with WTForms' own messages translated by our catalogs.
+
+WTForms ships no Vietnamese catalog, so its messages are listed here for
+extraction and looked up in the application's own translations.
+"""
+
+from flask_babel import get_translations
+from flask_wtf import FlaskForm
+
+
+def N_(message):
+    """Mark a message for extraction without translating it here."""
+    return message
+
+
+WTFORMS_MESSAGES = (
+    N_("This field is required."),
+    N_("Not a valid choice."),
+    N_("Invalid Choice: could not coerce."),
+    N_("Invalid choice(s): one or more data inputs could not be coerced."),
+    N_("'%(value)s' is not a valid choice for this field."),
+    N_("'%(value)s' are not valid choices for this field."),
+    N_("Not a valid integer value."),
+    N_("Not a valid decimal value."),
+    N_("Not a valid float value."),
+    N_("Not a valid date value."),
+    N_("Not a valid datetime value."),
+    N_("Field must be at least %(min)d character long."),
+    N_("Field must be at least %(min)d characters long."),
+    N_("Field cannot be longer than %(max)d character."),
+    N_("Field cannot be longer than %(max)d characters."),
+    N_("Field must be exactly %(max)d character long."),
+    N_("Field must be exactly %(max)d characters long."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("Number must be at least %(min)s."),
+    N_("Number must be at most %(max)s."),
+    N_("Number must be between %(min)s and %(max)s."),
+    N_("Invalid email address."),
+    N_("Invalid input."),
+    N_("Field must be equal to %(other_name)s."),
+    N_("The CSRF token is missing."),
+    N_("The CSRF token is invalid."),
+    N_("The CSRF token has expired."),
+    N_("The CSRF session token is missing."),
+    N_("The CSRF tokens do not match."),
+    N_("The referrer header is missing."),
+    N_("The referrer does not match the host."),
+    N_("File does not have an approved extension: {extensions}"),
+    N_("File must be less than {max_size} bytes."),
+    N_("File must be between {min_size} and {max_size} bytes."),
+    N_("Invalid field name '%s'."),
+)
+
+
+class _Translations:
+    # WTForms fills in the placeholders itself, so look up without formatting.
+    def gettext(self, string):
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+class BaseForm(FlaskForm):
+    """Every form of the application derives from this one."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _Translations()

@@ -1,0 +1,50 @@
+"""The migrations alone build the schema, and it matches the models."""
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from config import TestingConfig
+from taskforce import create_app
+from taskforce.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = sa.engine.make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{url.database}_mig_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(empty_database_url,
+                                                                    tmp_path):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=empty_database_url,
+                     INSTANCE_DIR=str(tmp_path))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={
+                "compare_type": True}), db.metadata)
+            tables = set(sa.inspect(conn).get_table_names())
+        assert diff == []
+        assert {"users", "units", "services", "level_changes", "tasks", "outbox",
+                "reviews", "audit_events", "settings", "scheduler_lease"} <= tables
+        downgrade(revision="base")
+        with db.engine.connect() as conn:
+            assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
