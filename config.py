@@ -72,6 +72,19 @@ class Config:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
     REMEMBER_COOKIE_HTTPONLY = True
     PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+    LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    # How many proxies in front of the app set X-Forwarded-For (0: none, trust nothing).
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
+    # Roles that must use an authenticator app, e.g. "admin,leader"; empty: nobody must.
+    TOTP_REQUIRED_ROLES = tuple(
+        r.strip() for r in os.environ.get("TOTP_REQUIRED_ROLES", "").split(",") if r.strip()
+    )
+    TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "To cong tac DVC muc do 4")
 
 
 class DevelopmentConfig(Config):

@@ -9,7 +9,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import DEFAULT_SECRET_KEY, config_from_env
-from taskforce.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from taskforce.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,12 @@ def register_extensions(app):
     babel.init_app(app, locale_selector=lambda: select_locale() or app.config[
         "BABEL_DEFAULT_LOCALE"], timezone_selector=lambda: app.config["TIMEZONE"])
     bootstrap.init_app(app)
+    limiter.init_app(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from flask_babel import lazy_gettext as _l
 

@@ -28,7 +28,7 @@ from taskforce.models.roster import Member, member_units
 from taskforce.models.settings import SchedulerLease, Setting
 from taskforce.models.tasks import Attachment, ExtensionRequest, StatusUpdate, Task, task_services
 from taskforce.models.units import Unit
-from taskforce.models.users import User
+from taskforce.models.users import RecoveryCode, User
 
 __all__ = [
     "OPEN_TASK_STATUSES",
@@ -46,6 +46,7 @@ __all__ = [
     "OutboxState",
     "Position",
     "Priority",
+    "RecoveryCode",
     "ReminderItem",
     "Review",
     "ReviewKind",

@@ -1,6 +1,7 @@
 """Accounts: creating users, checking passwords, changing them, deactivating."""
 
 import contextlib
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -122,20 +123,37 @@ def update_user(session, user, *, actor, full_name, role, unit_id=None, is_verif
 
 
 def authenticate(session, email, password, now=None):
-    """The active user with this e-mail and password, or None (never says which was wrong)."""
+    """The active user with this e-mail and password, or None (never says which was wrong).
+
+    Failed attempts are counted in the database, so a lock holds across workers: after
+    LOGIN_MAX_FAILURES failures the account refuses even the right password for
+    LOGIN_LOCK_MINUTES.
+    """
+    now = now or utcnow()
     user = find_by_email(session, email or "")
     if user is None:
         with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password or "")
         return None
+    if user.locked_until is not None and user.locked_until > now:
+        return None
     if not check_password(user, password or "") or not user.active:
-        user.failed_logins += 1
+        _count_failure(user, now)
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0
-    user.last_login_at = now or utcnow()
+    user.locked_until = None
+    user.last_login_at = now
     return user
+
+
+def _count_failure(user, now):
+    config = current_app.config
+    user.failed_logins += 1
+    if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
 
 
 def change_password(session, user, *, current, new):

@@ -100,7 +100,7 @@ class Row:
 
     number: int
     values: dict
-    problems: list = field(default_factory=list)
+    problems: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -325,14 +325,14 @@ def _data_rows(columns, rows):
 
 def _row(number, columns, cells):
     """The row's values by column key, or None for a blank or column-numbering row."""
-    values, problems = {}, []
+    values, problems = {}, {}
     for index, (key, header) in columns.items():
         value = cells[index] if index < len(cells) else None
         if isinstance(value, str):
             value = value.strip() or None
             if value is not None and len(value) > MAX_CELL_CHARS:
-                problems.append(_("The cell under %(column)s is longer than %(count)s "
-                                  "characters.", column=header, count=f"{MAX_CELL_CHARS:,}"))
+                problems[key] = _("The cell under %(column)s is longer than %(count)s "
+                                  "characters.", column=header, count=f"{MAX_CELL_CHARS:,}")
                 value = None
         values[key] = value
     filled = [v for v in values.values() if v is not None]
@@ -525,7 +525,7 @@ def _latest_verified_on(session, service_ids):
         latest.update(session.execute(
             select(LevelChange.service_id, func.max(LevelChange.effective_on))
             .where(LevelChange.service_id.in_(chunk), LevelChange.status == ClaimStatus.VERIFIED)
-            .group_by(LevelChange.service_id)).tuples())
+            .group_by(LevelChange.service_id)).tuples().all())
     return latest
 
 
@@ -544,7 +544,7 @@ def _read(data, filename, kind, required):
 
 def _catalog_values(row, find_unit, today):
     """The row's parsed values, or raise _Bad listing every problem of the row."""
-    values, problems = row.values, list(row.problems)
+    values, problems = row.values, list(row.problems.values())
     parsed = {"code": _text(values.get("code")), "name": _text(values.get("name")),
               "field": _text(values.get("field")) or None}
     unit_text = _text(values.get("unit"))
@@ -553,31 +553,42 @@ def _catalog_values(row, find_unit, today):
         ("name", _("The name (Tên thủ tục) is missing."), 500),
         ("field", None, 200),
     ):
+        if key in row.problems:
+            continue
         if message and not parsed[key]:
             problems.append(message)
         elif parsed[key] and len(parsed[key]) > limit:
             problems.append(_("The value under %(column)s is longer than %(count)s characters.",
                               column=LONG_NAMES[key], count=limit))
     parsed["unit"] = find_unit(unit_text) if unit_text else None
-    if not unit_text:
+    if not unit_text and "unit" not in row.problems:
         problems.append(_("The unit (Cơ quan thực hiện) is missing."))
-    elif parsed["unit"] is None:
+    elif unit_text and parsed["unit"] is None:
         problems.append(_("Unknown unit \"%(unit)s\": no unit has this name or code.",
                           unit=unit_text))
-    for key, parse in (
-        ("level", lambda: parse_level(values.get("level"))),
-        ("level_on", lambda: parse_date(values.get("level_on"), today=today,
-                                        label=_("The level date"))),
-        ("tier", lambda: parse_tier(values.get("tier"))),
-        ("has_fee", lambda: parse_fee(values.get("fee")) if "fee" in values else None),
-    ):
+    problems += _parse_all(row, parsed, (
+        ("level", "level", lambda: parse_level(values.get("level"))),
+        ("level_on", "level_on", lambda: parse_date(values.get("level_on"), today=today,
+                                                    label=_("The level date"))),
+        ("tier", "tier", lambda: parse_tier(values.get("tier"))),
+        ("has_fee", "fee", lambda: parse_fee(values.get("fee")) if "fee" in values else None),
+    ))
+    if problems:
+        raise _Bad(*problems)
+    return parsed
+
+
+def _parse_all(row, parsed, parsers):
+    """Fill ``parsed`` from ``(key, column, parse)``; return the problems met."""
+    problems = []
+    for key, column, parse in parsers:
+        if column in row.problems:
+            continue
         try:
             parsed[key] = parse()
         except _Bad as bad:
             problems.append(str(bad))
-    if problems:
-        raise _Bad(*problems)
-    return parsed
+    return problems
 
 
 def _catalog_entry(row, parsed, service, today):
@@ -704,20 +715,16 @@ def apply_catalog_import(session, plan, *, actor, verified, today, now):
 # Usage figures -------------------------------------------------------------------------------
 
 def _usage_values(row, find_unit, services, today):
-    values, problems = row.values, list(row.problems)
-    parsed = {}
-    for key, parse in (
-        ("month", lambda: parse_month(values.get("month"), today=today)),
-        ("total", lambda: parse_count(values.get("total"), label=_("The total"))),
-        ("online", lambda: parse_count(values.get("online") or 0, label=_("Online dossiers"))),
-        ("paid_online", lambda: parse_count(values.get("paid_online") or 0,
-                                            label=_("Dossiers paid online"))),
-        ("service", lambda: _usage_service(values, find_unit, services)),
-    ):
-        try:
-            parsed[key] = parse()
-        except _Bad as bad:
-            problems.append(str(bad))
+    values, parsed = row.values, {}
+    problems = list(row.problems.values()) + _parse_all(row, parsed, (
+        ("month", "month", lambda: parse_month(values.get("month"), today=today)),
+        ("total", "total", lambda: parse_count(values.get("total"), label=_("The total"))),
+        ("online", "online", lambda: parse_count(values.get("online") or 0,
+                                                 label=_("Online dossiers"))),
+        ("paid_online", "paid_online", lambda: parse_count(values.get("paid_online") or 0,
+                                                           label=_("Dossiers paid online"))),
+        ("service", "code", lambda: _usage_service(values, find_unit, services)),
+    ))
     if "total" in parsed and "online" in parsed and parsed["online"] > parsed["total"]:
         problems.append(_("Online dossiers (%(online)s) cannot be more than the total "
                           "(%(total)s).", online=parsed["online"], total=parsed["total"]))

@@ -305,15 +305,15 @@ def sort_units(per_unit, sort="share", descending=False):
     """Units ordered for a table by ``sort`` (share, name or to_target); empty units last."""
     sort = sort if sort in SORTS else "share"
     keys = {
-        "share": lambda item: (item[1].share_verified, item[0].name_key),
-        "name": lambda item: (item[0].name_key,),
-        "to_target": lambda item: (item[1].to_target, item[0].name_key),
+        "share": lambda item: item[1].share_verified,
+        "name": lambda item: item[0].name_key,
+        "to_target": lambda item: item[1].to_target,
     }
-    listed = [item for item in per_unit if item[1].services]
-    empty = [item for item in per_unit if not item[1].services]
-    listed.sort(key=keys[sort], reverse=descending)
-    empty.sort(key=lambda item: item[0].name_key)
-    return listed + empty
+    # Sorting is stable, reversed too: equal figures stay in name order either way.
+    by_name = sorted(per_unit, key=lambda item: item[0].name_key)
+    listed = [item for item in by_name if item[1].services]
+    empty = [item for item in by_name if not item[1].services]
+    return sorted(listed, key=keys[sort], reverse=descending) + empty
 
 
 def split_by_kind(per_unit):

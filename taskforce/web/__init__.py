@@ -4,7 +4,18 @@ from taskforce.web.admin import bp as admin_bp
 from taskforce.web.auth import bp as auth_bp
 from taskforce.web.catalog import bp as catalog_bp
 from taskforce.web.dashboard import bp as dashboard_bp
+from taskforce.web.notifications import bp as notifications_bp
 from taskforce.web.roster import bp as roster_bp
+from taskforce.web.tasks import bp as tasks_bp
 from taskforce.web.units import bp as units_bp
 
-BLUEPRINTS = [auth_bp, dashboard_bp, catalog_bp, roster_bp, units_bp, admin_bp]
+BLUEPRINTS = [
+    auth_bp,
+    dashboard_bp,
+    catalog_bp,
+    tasks_bp,
+    notifications_bp,
+    roster_bp,
+    units_bp,
+    admin_bp,
+]

@@ -20,6 +20,10 @@ def register(app):
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, page(code))
 
+    from taskforce.web.auth.routes import too_many_attempts
+
+    app.register_error_handler(429, too_many_attempts)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/400.html", error=error, csrf=True), 400

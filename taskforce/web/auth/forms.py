@@ -27,3 +27,14 @@ class ChangePasswordForm(BaseForm):
 class LanguageForm(BaseForm):
     lang = HiddenField()
     next = HiddenField()
+
+
+class CodeForm(BaseForm):
+    code = StringField(_l("Code from the authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class DisableTwoFactorForm(BaseForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=256)])
+    submit = SubmitField(_l("Turn off two-factor log-in"))

@@ -1,25 +1,72 @@
-"""Log-in, log-out, change of password and of language."""
+"""Log-in (with throttling and two-factor codes), log-out, password, language."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from taskforce.extensions import db
+from taskforce.extensions import db, limiter
+from taskforce.models import User
 from taskforce.permissions import public, signed_in
-from taskforce.services import accounts
+from taskforce.services import accounts, twofactor
 from taskforce.services.errors import DomainError
 from taskforce.web.auth import bp
-from taskforce.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from taskforce.web.auth.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    DisableTwoFactorForm,
+    LanguageForm,
+    LoginForm,
+)
 from taskforce.web.helpers import is_safe_next
 from taskforce.web.utils import apply_error
+
+PENDING = "pending_2fa"
+SETUP = "totp_setup"
+# Pages a user who must still set up two-factor log-in may open.
+SETUP_ENDPOINTS = {"auth.two_factor", "auth.logout", "auth.set_language", "static",
+                   "bootstrap.static"}
+
+
+def _failed(response):
+    """Count an attempt against the limits only when it failed (the form came back)."""
+    return response.status_code == 200
+
+
+def _submitted_email():
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+def _per_address():
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+def _per_account():
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
 
 
 def _next_or_home(target):
     return redirect(target if is_safe_next(target) else url_for("dashboard.index"))
 
 
+def _finish_login(user, target):
+    login_user(user)
+    if user.locale:
+        session["lang"] = user.locale
+    return _next_or_home(target)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(_per_address, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_per_account, methods=["POST"], deduct_when=_failed, key_func=_submitted_email)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -29,12 +76,53 @@ def login():
         db.session.commit()
         if user is None:
             form.password.errors.append(_("Wrong e-mail or password, or the account is locked."))
+        elif user.totp_secret:
+            session[PENDING] = {"id": user.id, "token": user.session_token,
+                                "next": form.next.data}
+            return redirect(url_for("auth.login_code"))
         else:
-            login_user(user)
-            if user.locale:
-                session["lang"] = user.locale
-            return _next_or_home(form.next.data)
+            return _finish_login(user, form.next.data)
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+@limiter.limit(_per_address, methods=["POST"], deduct_when=_failed)
+def login_code():
+    pending = session.get(PENDING) or {}
+    user = db.session.get(User, pending.get("id") or 0)
+    if user is None or not user.active or user.session_token != pending.get("token"):
+        session.pop(PENDING, None)
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if twofactor.verify(db.session, user, form.code.data):
+            db.session.commit()
+            session.pop(PENDING, None)
+            return _finish_login(user, pending.get("next"))
+        form.code.errors.append(_("The code is not correct."))
+    return render_template("auth/login_code.html", form=form)
+
+
+def too_many_attempts(error):
+    """Show the log-in form again with a clear message when a limit is reached."""
+    if request.endpoint in ("auth.login", "auth.login_code"):
+        form = LoginForm(next=request.args.get("next", ""))
+        form.form_errors.append(_("Too many failed attempts. Wait a few minutes, then try "
+                                  "again."))
+        return render_template("auth/login.html", form=form), 429
+    return render_template("errors/429.html"), 429
+
+
+@bp.before_app_request
+def require_two_factor_setup():
+    """Send users whose role must use two-factor log-in to set it up first."""
+    if (current_user.is_authenticated and not current_user.totp_secret
+            and twofactor.is_required(current_user)
+            and request.endpoint not in SETUP_ENDPOINTS):
+        flash(_("Your role must use two-factor log-in. Set it up to continue."), "warning")
+        return redirect(url_for("auth.two_factor"))
+    return None
 
 
 @bp.route("/logout", methods=["POST"])
@@ -61,6 +149,48 @@ def change_password():
             flash(_("Your password has been changed. Other sessions have ended."), "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@signed_in
+def two_factor():
+    user = current_user._get_current_object()
+    if user.totp_secret:
+        return _two_factor_on(user)
+    secret = session.get(SETUP) or twofactor.new_secret()
+    session[SETUP] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = twofactor.enable(db.session, user, secret=secret, code=form.code.data)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            session.pop(SETUP, None)
+            return render_template("auth/recovery_codes.html", codes=codes)
+    uri = twofactor.provisioning_uri(user, secret)
+    return render_template("auth/two_factor_setup.html", form=form, secret=secret,
+                           qr=twofactor.qr_svg(uri))
+
+
+def _two_factor_on(user):
+    form = DisableTwoFactorForm()
+    if form.validate_on_submit():
+        if not accounts.check_password(user, form.password.data):
+            form.password.errors.append(_("The password is not correct."))
+        else:
+            try:
+                twofactor.disable(db.session, user, actor=user)
+            except DomainError as error:
+                apply_error(form, error)
+            else:
+                db.session.commit()
+                login_user(user)
+                flash(_("Two-factor log-in is off."), "info")
+                return redirect(url_for("auth.two_factor"))
+    return render_template("auth/two_factor_on.html", form=form,
+                           required=twofactor.is_required(user))
 
 
 @bp.route("/language", methods=["POST"])

@@ -3,7 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from taskforce.services.catalog import LEVELS, PREREQUISITES
 from taskforce.web.forms import BaseForm
@@ -11,8 +12,8 @@ from taskforce.web.forms import BaseForm
 
 class ClaimForm(BaseForm):
     to_level = SelectField(_l("New level"), coerce=int,
-                           choices=[(n, _l("Level %(n)s", n=n)) for n in LEVELS])
-    effective_on = DateField(_l("In effect since"), validators=[DataRequired()])
+                           choices=[SelectChoice(n, _l("Level %(n)s", n=n)) for n in LEVELS])
+    effective_on = DateField(_l("In effect since"), validators=[InputRequired()])
     online_processing = BooleanField(_l("Dossiers are submitted and processed online"))
     online_payment = BooleanField(
         _l("Fees are paid online (required when the procedure charges a fee)"))

@@ -42,7 +42,7 @@ def index():
 @require("catalog.view")
 def export():
     data = catalog.export_workbook(db.session, _filters())
-    name = "catalog-{:%Y-%m-%d}.xlsx".format(clock.today())
+    name = f"catalog-{clock.today():%Y-%m-%d}.xlsx"
     return send_file(BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=name, max_age=0)
 

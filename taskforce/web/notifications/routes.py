@@ -1,0 +1,3 @@
+"""Notification views."""
+
+from taskforce.web.notifications import bp  # noqa: F401

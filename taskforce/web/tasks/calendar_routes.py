@@ -1,0 +1,114 @@
+"""The month calendar of deadlines and the secret-address iCalendar feeds."""
+
+from typing import NamedTuple
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from babel.dates import get_day_names
+from flask_babel import force_locale, format_date, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from taskforce.extensions import db
+from taskforce.models import Role
+from taskforce.permissions import can, public, require
+from taskforce.services import calendar as deadlines
+from taskforce.services import clock, units
+from taskforce.services.errors import DomainError
+from taskforce.web.forms import BaseForm
+from taskforce.web.tasks import bp
+from taskforce.web.utils import int_arg
+
+
+class _UnitScope(NamedTuple):
+    """Stands for "a task of this unit" when asking who may see a unit's tasks."""
+
+    unit_id: int
+
+
+def may_see_unit_tasks(user, unit):
+    """Whether ``user`` may see the tasks of ``unit`` (a unit officer: their own only)."""
+    return can(user, "tasks.view", _UnitScope(unit.id))
+
+
+def unit_feed_url(unit):
+    """The address of the unit's deadline feed, or None when the user may not see it."""
+    if not may_see_unit_tasks(current_user, unit):
+        return None
+    token = deadlines.unit_token(unit.id, current_app.config["SECRET_KEY"])
+    return url_for("tasks.ical_unit", token=token, _external=True)
+
+
+def _task_link(task):
+    return url_for("tasks.detail", task_id=task.id, _external=True)
+
+
+def _ics(tasks, name):
+    body = deadlines.feed(tasks, name=name, link=_task_link, now=clock.now())
+    response = current_app.response_class(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = "inline; filename=deadlines.ics"
+    response.headers["Cache-Control"] = "private, max-age=0"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _day_names():
+    names = get_day_names("abbreviated", locale=get_locale())
+    return [names[day] for day in range(7)]
+
+
+def _month(today):
+    try:
+        return deadlines.parse_month(request.args.get("month"), today)
+    except DomainError as error:
+        flash(error.message, "warning")
+        return today.replace(day=1)
+
+
+@bp.route("/calendar")
+@require("tasks.view")
+def calendar():
+    today = clock.today()
+    first = _month(today)
+    unit_id = int_arg("unit") if current_user.role != Role.UNIT_OFFICER else None
+    own_unit = current_user.unit if current_user.role == Role.UNIT_OFFICER else None
+    return render_template(
+        "tasks/calendar.html", grid=deadlines.month_grid(db.session, current_user, first,
+                                                         unit_id),
+        first=first, month_title=format_date(first, "LLLL yyyy"), day_names=_day_names(),
+        prev=deadlines.shift(first, -1), next=deadlines.shift(first, 1),
+        today=today, unit_id=unit_id, units=units.list_units(db.session),
+        own_unit=own_unit, unit_feed=unit_feed_url(own_unit) if own_unit else None,
+        feed=url_for("tasks.ical_user", token=current_user.calendar_token, _external=True))
+
+
+@bp.route("/calendar/token", methods=["GET", "POST"])
+@require("tasks.view")
+def calendar_reset():
+    form = BaseForm()
+    if form.validate_on_submit():
+        deadlines.reset_token(db.session, current_user, actor=current_user, now=clock.now())
+        db.session.commit()
+        flash(_("Your calendar has a new address; the old one no longer works."), "success")
+        return redirect(url_for("tasks.calendar"))
+    return render_template("tasks/calendar_reset.html", form=form)
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def ical_user(token):
+    user = deadlines.user_by_token(db.session, token)
+    if user is None:
+        abort(404)
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return _ics(deadlines.user_feed_tasks(db.session, user),
+                    _("Deadlines of %(name)s", name=user.full_name))
+
+
+@bp.route("/calendar/unit/<token>.ics")
+@public
+def ical_unit(token):
+    unit = deadlines.unit_by_token(db.session, token, current_app.config["SECRET_KEY"])
+    if unit is None:
+        abort(404)
+    return _ics(deadlines.unit_feed_tasks(db.session, unit),
+                _("Deadlines of %(name)s", name=unit.name))

@@ -1,0 +1,130 @@
+"""Forms of the task pages: a new task, editing, updates, claims, decisions, extensions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from taskforce.models import Priority, TaskKind
+from taskforce.web.catalog.forms import ClaimForm
+from taskforce.web.forms import BaseForm
+
+# The browser's date picker sends ISO dates; people typing by hand write dd/mm/yyyy.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+KIND_CHOICES = [(TaskKind.GENERAL.value, _l("General task")),
+                (TaskKind.UPGRADE.value, _l("Upgrade services to level 4"))]
+PRIORITY_CHOICES = [(Priority.LOW.value, _l("Low")), (Priority.NORMAL.value, _l("Normal")),
+                    (Priority.HIGH.value, _l("High")), (Priority.URGENT.value, _l("Urgent"))]
+
+
+def _date(label, required=False):
+    return DateField(label, format=DATE_FORMATS,
+                     invalid_value_message=_l("Enter the date as dd/mm/yyyy."),
+                     validators=[InputRequired()] if required else [Optional()])
+
+
+def _with_none(pairs):
+    return [(0, "—")] + list(pairs)
+
+
+class _DocumentFields(BaseForm):
+    doc_number = StringField(_l("Directive document: number"),
+                             validators=[Optional(), Length(max=100)])
+    doc_date = _date(_l("Directive document: date"))
+    doc_title = StringField(_l("Directive document: title"),
+                            validators=[Optional(), Length(max=500)])
+
+
+class TaskForm(_DocumentFields):
+    kind = SelectField(_l("Kind of task"), choices=KIND_CHOICES)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    unit_id = SelectField(_l("Assigned to the unit"), coerce=int, choices=[])
+    assignee_id = SelectField(_l("Or assigned to the member (general tasks)"), coerce=int,
+                              choices=[])
+    follower_id = SelectField(_l("Member following it up"), coerce=int, choices=[])
+    due_on = _date(_l("Due date"), required=True)
+    priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES, default="normal")
+    # The service checks every chosen service against the unit, with a clearer message
+    # than "not a valid choice".
+    services = SelectMultipleField(_l("Services to bring to level 4"), coerce=int,
+                                   choices=[], validate_choice=False,
+                                   widget=ListWidget(prefix_label=False),
+                                   option_widget=CheckboxInput())
+    load = SubmitField(_l("Show the unit's services"))
+    submit = SubmitField(_l("Create the task"))
+
+    def fill_choices(self, units, members, services):
+        self.unit_id.choices = _with_none((u.id, u.name) for u in units)
+        people = [(m.id, m.full_name) for m in members]
+        self.assignee_id.choices = _with_none(people)
+        self.follower_id.choices = _with_none(people)
+        self.services.choices = [(s.id, f"{s.code} · {s.name}") for s in services]
+
+
+class EditTaskForm(_DocumentFields):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES)
+    follower_id = SelectField(_l("Member following it up"), coerce=int, choices=[])
+    submit = SubmitField(_l("Save"))
+
+    def fill_choices(self, members):
+        self.follower_id.choices = _with_none((m.id, m.full_name) for m in members)
+
+
+class UpdateForm(BaseForm):
+    status = SelectField(_l("Status"), choices=[], validate_choice=False)
+    progress = IntegerField(_l("Progress (%)"),
+                            validators=[Optional(), NumberRange(min=0, max=100)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
+    evidence = MultipleFileField(_l("Evidence files (PDF, image, Word, Excel or text)"))
+    submit = SubmitField(_l("Log the update"))
+
+    def fill_choices(self, current, allowed, labels):
+        self.status.choices = [("", _l("Unchanged (%(status)s)", status=labels(current)))] + [
+            (s, labels(s)) for s in allowed]
+
+
+class TaskClaimForm(ClaimForm):
+    service_id = SelectField(_l("Service"), coerce=int, choices=[], validate_choice=False)
+
+    def fill_choices(self, services):
+        self.service_id.choices = [(s.id, f"{s.code} · {s.name}") for s in services]
+
+
+class ReasonForm(BaseForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=4000)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class AcceptForm(BaseForm):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=4000)])
+    submit = SubmitField(_l("Accept as done"))
+
+
+class ExtensionForm(BaseForm):
+    requested_due_on = _date(_l("New due date asked for"), required=True)
+    reason = TextAreaField(_l("Why is more time needed?"),
+                           validators=[DataRequired(), Length(max=4000)])
+    submit = SubmitField(_l("Ask for the extension"))
+
+
+class DecideForm(BaseForm):
+    decision = RadioField(_l("Decision"), choices=[("approve", _l("Approve")),
+                                                   ("refuse", _l("Refuse"))],
+                          validators=[InputRequired()])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=4000)])
+    next = HiddenField()
+    submit = SubmitField(_l("Decide"))

@@ -1,0 +1,3 @@
+"""Task views."""
+
+from taskforce.web.tasks import bp  # noqa: F401

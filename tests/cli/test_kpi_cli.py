@@ -1,0 +1,104 @@
+"""``flask kpi``: the figures as a table or as JSON, and refused arguments."""
+
+import json
+from datetime import date
+
+import pytest
+
+from taskforce.extensions import db
+from taskforce.models import ClaimStatus, UnitKind
+from tests import factories
+
+INT_KEYS = ("services", "level3", "level4", "level4_verified", "to_target")
+FLOAT_KEYS = ("share", "share_verified")
+
+
+@pytest.fixture
+def catalog(app):
+    """Sở A: 4 services, one verified at level 4 on 01/07, one claimed; Huyện B: 2, one at 4."""
+    a = factories.unit("Sở A", display_order=1)
+    b = factories.unit("Huyện B", kind=UnitKind.DISTRICT, display_order=2)
+    factories.unit("Sở trống", display_order=3)
+    s1 = factories.service(a, level=3)
+    factories.level_change(s1, 4, date(2020, 7, 1))
+    s2 = factories.service(a, level=3)
+    factories.level_change(s2, 4, date(2020, 7, 1), status=ClaimStatus.PENDING)
+    factories.service(a, level=3)
+    factories.service(a, level=2)
+    factories.service(b, level=4)
+    factories.service(b, level=3)
+    db.session.commit()
+
+
+def run_json(runner, *args):
+    result = runner.invoke(args=["kpi", "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_json_has_the_documented_shape(runner, catalog):
+    data = run_json(runner, "--as-of", "2020-08-31")
+    assert data["as_of"] == "2020-08-31"
+    assert data["target"] == 0.30
+    assert data["province"] == {"services": 6, "level3": 3, "level4": 3, "level4_verified": 2,
+                                "share": 0.5, "share_verified": 0.3333, "to_target": 0}
+    assert data["units"][0] == {"name": "Sở A", "kind": "department", "services": 4,
+                                "level3": 2, "level4": 2, "level4_verified": 1, "share": 0.5,
+                                "share_verified": 0.25, "to_target": 1}
+    assert data["units"][1]["kind"] == "district"
+    assert data["units"][2] == {"name": "Sở trống", "kind": "department", "services": 0,
+                                "level3": 0, "level4": 0, "level4_verified": 0, "share": 0.0,
+                                "share_verified": 0.0, "to_target": 0}
+
+
+def test_json_numbers_are_numbers(runner, catalog):
+    data = run_json(runner, "--as-of", "2020-08-31")
+    assert type(data["target"]) is float
+    for figures in [data["province"], *data["units"]]:
+        assert all(type(figures[key]) is int for key in INT_KEYS)
+        assert all(type(figures[key]) is float for key in FLOAT_KEYS)
+
+
+def test_figures_move_with_the_date(runner, catalog):
+    before = run_json(runner, "--as-of", "2020-06-30")["province"]
+    after = run_json(runner, "--as-of", "2020-07-01")["province"]
+    assert (before["level4_verified"], before["level4"]) == (1, 1)
+    assert (after["level4_verified"], after["level4"]) == (2, 3)
+    assert run_json(runner, "--as-of", "2019-12-31")["province"]["services"] == 0
+
+
+@pytest.mark.parametrize("target", ["0", "0.1", "0.3", "0.75", "1"])
+def test_to_target_is_never_negative(runner, catalog, target):
+    data = run_json(runner, "--as-of", "2020-08-31", "--target", target)
+    assert data["target"] == float(target)
+    assert all(f["to_target"] >= 0 for f in [data["province"], *data["units"]])
+
+
+def test_target_option_changes_the_gap(runner, catalog):
+    data = run_json(runner, "--as-of", "2020-08-31", "--target", "0.75")
+    assert data["province"]["to_target"] == 3  # 6 services: 5 needed, 2 verified
+
+
+def test_default_date_is_today(app, runner, catalog):
+    app.config["TODAY"] = "2020-06-30"
+    assert run_json(runner)["as_of"] == "2020-06-30"
+
+
+def test_table_output(runner, catalog):
+    result = runner.invoke(args=["kpi", "--as-of", "2020-08-31"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "2020-08-31" in lines[0]
+    assert lines[-1].startswith("Province")
+    assert "33.33%" in lines[-1]
+    assert any(line.startswith("Sở A") and "25.00%" in line for line in lines)
+    assert any(line.startswith("Huyện B") for line in lines)
+
+
+@pytest.mark.parametrize("args", [["--as-of", "31/08/2020"], ["--as-of", "2020-02-30"],
+                                  ["--as-of", "1900-01-01"], ["--target", "1.5"],
+                                  ["--target", "many"]])
+def test_bad_arguments_are_refused(runner, catalog, args):
+    result = runner.invoke(args=["kpi", *args])
+    assert result.exit_code == 2
+    assert "Error" in result.output
