@@ -22,7 +22,12 @@ def env_bool(name, default=False):
 
 def env_int(name, default):
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def database_url(default):
@@ -52,9 +57,32 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "to-cong-tac@taskforce.test")
+    MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE", "")  # extra CA bundle; the system's is used too
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
+    MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)
+    # A message left 'sending' this long (the process died) is put back in the queue.
+    MAIL_SENDING_TIMEOUT = env_int("MAIL_SENDING_TIMEOUT", 600)
+
+    # Reminder policy defaults (the settings page overrides them), in working days.
+    REMINDER_DAYS_BEFORE = os.environ.get("REMINDER_DAYS_BEFORE", "7,3,1")
+    REMINDER_ON_DUE_DAY = env_bool("REMINDER_ON_DUE_DAY", True)
+    REMINDER_OVERDUE_EVERY = env_int("REMINDER_OVERDUE_EVERY", 3)
+    REMINDER_ESCALATE_AFTER = env_int("REMINDER_ESCALATE_AFTER", 5)
 
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
     SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", True)
+    # Standard crontab (minute hour day month weekday), at TIMEZONE; settings override them.
+    REVIEW_WEEKLY_CRON = os.environ.get("REVIEW_WEEKLY_CRON", "30 7 * * mon")
+    REVIEW_MONTHLY_CRON = os.environ.get("REVIEW_MONTHLY_CRON", "30 7 1 * *")
+    # One scheduler holds the lease; a standby takes over within LEASE + RENEW seconds.
+    SCHEDULER_LEASE_SECONDS = env_int("SCHEDULER_LEASE_SECONDS", 45)
+    SCHEDULER_RENEW_SECONDS = env_int("SCHEDULER_RENEW_SECONDS", 10)
+    # The Word report's header; the settings override them.
+    PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Bắc Kạn")
+    REPORT_PARENT_BODY = os.environ.get("REPORT_PARENT_BODY", "")  # "" = "UBND TỈNH <PROVINCE>"
+    REPORT_ISSUER = os.environ.get("REPORT_ISSUER", "Tổ công tác")
+    REPORT_SYMBOL = os.environ.get("REPORT_SYMBOL", "BC-TCT")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "vi")

@@ -27,6 +27,7 @@ def create_app(config_class=None, **overrides):
     register_template_helpers(app)
     register_request_hooks(app)
     register_commands(app)
+    register_scheduler(app)
     return app
 
 
@@ -38,6 +39,24 @@ def check_config(app):
         ZoneInfo(app.config["TIMEZONE"])
     except (ZoneInfoNotFoundError, ValueError):
         raise RuntimeError(f"Unknown time zone in TIMEZONE: {app.config['TIMEZONE']!r}") from None
+    from taskforce.scheduler import check_schedule
+
+    check_schedule(app.config)
+    check_mail_and_reminders(app.config)
+
+
+def check_mail_and_reminders(config):
+    """Refuse malformed SMTP settings or reminder policy at start, not at the first send."""
+    from taskforce.services.mailer import config_problems
+    from taskforce.services.settings import policy_from_config
+
+    problems = config_problems(config)
+    if problems:
+        raise RuntimeError("Mail settings: " + "; ".join(problems) + ".")
+    try:
+        policy_from_config(config)
+    except ValueError as error:
+        raise RuntimeError(f"Reminder settings: {error}.") from None
 
 
 def select_locale():
@@ -131,3 +150,11 @@ def register_commands(app):
 
     for command in COMMANDS:
         app.cli.add_command(command)
+
+
+def register_scheduler(app):
+    """Run the scheduler inside the development server, once even under the reloader."""
+    from taskforce import scheduler
+
+    if scheduler.should_embed(app):
+        scheduler.start_embedded(app)

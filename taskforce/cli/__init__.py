@@ -3,6 +3,10 @@
 from taskforce.cli.catalog import catalog, usage
 from taskforce.cli.demo import demo
 from taskforce.cli.kpi import kpi_command
+from taskforce.cli.reminders import reminders
+from taskforce.cli.reviews import reviews_group
+from taskforce.cli.scheduler import scheduler_command
 from taskforce.cli.users import users
 
-COMMANDS = [users, demo, kpi_command, catalog, usage]
+COMMANDS = [users, demo, kpi_command, catalog, usage, reviews_group, scheduler_command,
+            reminders]

@@ -13,6 +13,7 @@ COLUMNS = (("services", "Services"), ("level3", "Level 3"), ("level4", "L4 claim
            ("level4_verified", "L4 verified"), ("share", "Share"),
            ("share_verified", "Share verified"), ("to_target", "To target"))
 NAME_WIDTH = 40
+CELL_WIDTH = 7  # "100.00%" fits
 
 
 def _check_date(ctx, param, value):
@@ -30,7 +31,8 @@ def _cell(key, value):
 
 def _line(name, cells):
     name = name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
-    cells = [cell.rjust(len(title)) for cell, (_key, title) in zip(cells, COLUMNS, strict=True)]
+    widths = [max(len(title), CELL_WIDTH) for _key, title in COLUMNS]
+    cells = [cell.rjust(width) for cell, width in zip(cells, widths, strict=True)]
     return f"{name:<{NAME_WIDTH}}  " + "  ".join(cells)
 
 

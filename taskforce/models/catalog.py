@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -86,6 +87,8 @@ class LevelChange(db.Model):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_reason: Mapped[str | None] = mapped_column(Text)
     evidence_note: Mapped[str | None] = mapped_column(Text)
+    # The level-4 checklist as the claimant ticked it; applied to the service on verification.
+    prerequisites: Mapped[dict | None] = mapped_column(JSON)
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
 
     service: Mapped["Service"] = relationship(back_populates="level_changes")

@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
-from sqlalchemy import case, func, select, true
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from taskforce.models import OPEN_TASK_STATUSES, Priority, Role, Task, TaskStatus, Unit, User
+from taskforce.models import OPEN_TASK_STATUSES, Priority, Task, TaskStatus, Unit, User
 from taskforce.models.users import new_token
-from taskforce.services import audit
+from taskforce.services import audit, tasks
 from taskforce.services.errors import DomainError
 
 PER_DAY = 4
@@ -51,7 +51,7 @@ def parse_month(text, today):
     try:
         year, month = (int(part) for part in text.split("-"))
         first = date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise DomainError(_("“%(text)s” is not a month; write it as YYYY-MM.", text=text[:20]),
                           field="month") from None
     if not 2000 <= first.year <= 2099:
@@ -69,13 +69,6 @@ def weeks(first):
     return stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
 
 
-def visible(user):
-    """The SQL condition on Task of the tasks ``user`` may see (permissions' tasks.view)."""
-    if user.role == Role.UNIT_OFFICER:
-        return Task.unit_id == user.unit_id if user.unit_id else Task.id.is_(None)
-    return true()
-
-
 def _priority_rank():
     return case(PRIORITY_RANK, value=Task.priority, else_=9)
 
@@ -88,7 +81,7 @@ def month_grid(session, user, first, unit_id=None):
     """
     shown = weeks(first)
     start, end = shown[0][0], shown[-1][-1]
-    conditions = [visible(user), Task.due_on >= start, Task.due_on <= end,
+    conditions = [tasks.visible_to(user), Task.due_on >= start, Task.due_on <= end,
                   Task.status != TaskStatus.CANCELLED]
     if unit_id:
         conditions.append(Task.unit_id == unit_id)
@@ -150,7 +143,7 @@ def _open_tasks(session, conditions):
 
 def user_feed_tasks(session, user):
     """The open tasks ``user`` may see, nearest deadline first."""
-    return _open_tasks(session, [visible(user)])
+    return _open_tasks(session, [tasks.visible_to(user)])
 
 
 def unit_feed_tasks(session, unit):
@@ -177,7 +170,7 @@ def _event(task, link, now):
     return event
 
 
-def feed(tasks, *, name, link, now):
+def feed(task_list, *, name, link, now):
     """An iCalendar file (bytes) of the tasks' due dates as all-day events.
 
     ``link(task)`` gives the task page's address; ``now`` stamps the events.
@@ -188,7 +181,7 @@ def feed(tasks, *, name, link, now):
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    for task in tasks:
+    for task in task_list:
         cal.add_component(_event(task, link, now))
     return cal.to_ical()
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import aliased, selectinload
 
 from taskforce import permissions
 from taskforce.models import (
-    AuditEvent,
     ClaimStatus,
     LevelChange,
     Service,
@@ -280,7 +279,8 @@ def claim_level(session, service, *, actor, to_level, effective_on, today, note=
         service_id=service.id, from_level=service.level, to_level=to_level,
         effective_on=effective_on, status=ClaimStatus.PENDING, source="claim",
         task_id=getattr(task, "id", None), claimed_by_id=actor.id,
-        evidence_note=clean(note) or None, evidence_id=getattr(evidence, "id", None))
+        evidence_note=clean(note) or None, evidence_id=getattr(evidence, "id", None),
+        prerequisites=ticked)
     session.add(change)
     session.flush()
     audit.record(session, actor, "claim.create", change, unit_id=service.unit_id,
@@ -316,18 +316,8 @@ def _check_reviewable(actor, change):
         raise DomainError(_("This claim is no longer awaiting verification."))
 
 
-def _claimed_prerequisites(session, change):
-    # The claimant's ticks are kept in the claim's audit event, the record of what they stated.
-    event = session.scalar(
-        select(AuditEvent).where(AuditEvent.object_type == LevelChange.__tablename__,
-                                 AuditEvent.object_id == change.id,
-                                 AuditEvent.action == "claim.create")
-        .order_by(AuditEvent.id.desc()).limit(1))
-    return ((event.changes or {}).get("prerequisites") or {}) if event is not None else {}
-
-
 def _apply_prerequisites(session, service, change):
-    ticked = _claimed_prerequisites(session, change)
+    ticked = change.prerequisites or {}
     for box, column in SERVICE_FLAGS.items():
         if ticked.get(box):
             setattr(service, column, True)

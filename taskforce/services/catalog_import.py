@@ -183,8 +183,9 @@ def read_table(data, filename=""):
         raise DomainError(_("The file is too large: at most %(size)s MB.",
                             size=MAX_FILE_BYTES // (1024 * 1024)), field="file")
     if data.startswith(OLE2_MAGIC):
-        raise DomainError(_("This is an old Excel file (.xls). Open it in Excel, save it as an "
-                            "Excel Workbook (.xlsx) or as CSV, and import that."), field="file")
+        raise DomainError(_("This is an old Excel file (.xls) or a workbook with a password. "
+                            "Open it in Excel, save it as an Excel Workbook (.xlsx) without a "
+                            "password, or as CSV, and import that."), field="file")
     found = _read_xlsx(data) if data.startswith(ZIP_MAGIC) else _read_csv(data)
     if found is None:
         raise DomainError(_("No header row was found in the first %(count)s rows: the file needs "
@@ -621,18 +622,15 @@ def plan_catalog_import(session, data, filename="", *, today, verified=True):
         session, [s.id for services in existing.values() for s in services])
     seen = {}
     for row in rows:
+        repeated = _repeated(row, find_unit, seen)
         try:
             parsed = _catalog_values(row, find_unit, today)
         except _Bad as bad:
-            plan.errors.extend((row.number, message) for message in bad.args)
+            plan.errors.extend((row.number, message) for message in (*bad.args, *repeated))
             continue
-        key = (parsed["code"], parsed["unit"].id)
-        if key in seen:
-            plan.errors.append((row.number, _(
-                "The code %(code)s for %(unit)s is already on row %(row)s.",
-                code=parsed["code"], unit=parsed["unit"].name, row=seen[key])))
+        if repeated:
+            plan.errors.extend((row.number, message) for message in repeated)
             continue
-        seen[key] = row.number
         service = next((s for s in existing.get(parsed["code"], ())
                         if s.unit_id == parsed["unit"].id), None)
         entry = _catalog_entry(row, parsed, service, today)
@@ -647,6 +645,19 @@ def plan_catalog_import(session, data, filename="", *, today, verified=True):
         else:
             plan.changes.append(entry)
     return plan
+
+
+def _repeated(row, find_unit, seen):
+    """A message when the row's code and unit were on an earlier row (even a faulty one)."""
+    code, unit_text = _text(row.values.get("code")), _text(row.values.get("unit"))
+    unit = find_unit(unit_text) if code and unit_text else None
+    if unit is None:
+        return []
+    first = seen.setdefault((code, unit.id), row.number)
+    if first == row.number:
+        return []
+    return [_("The code %(code)s for %(unit)s is already on row %(row)s.", code=code,
+              unit=unit.name, row=first)]
 
 
 def _add_services(session, plan, *, actor_id, today, now):

@@ -38,7 +38,7 @@ FOUNDED_2020 = date(2020, 10, 15)
 LISTED_ON = date(2020, 1, 1)
 TARGET_ON = date(2020, 12, 31)
 DAYS_TO_TODAY = 45
-PASSWORD = "demo12345"
+PASSWORD = "demo12345"  # noqa: S105 - the published password of the demo accounts
 SEED = 2020
 # Viet Nam keeps UTC+7 all year, so a fixed offset is exact.
 LOCAL = timezone(timedelta(hours=7))
@@ -494,7 +494,8 @@ PROCEDURES = {
     },
     "TTR": {
         "Thanh tra": (
-            "Giải quyết khiếu nại lần đầu tại cấp tỉnh", "Giải quyết khiếu nại lần hai tại cấp tỉnh",
+            "Giải quyết khiếu nại lần đầu tại cấp tỉnh",
+            "Giải quyết khiếu nại lần hai tại cấp tỉnh",
             "Giải quyết tố cáo tại cấp tỉnh", "Tiếp công dân tại cấp tỉnh",
             "Xử lý đơn tại cấp tỉnh",
         ),
@@ -581,6 +582,7 @@ PROCEDURES = {
 # Complaints, ethnic affairs and civil-service procedures charge no fee.
 FREE_UNITS = ("TTR", "BDT", "SNV")
 FEE_SHARE = 0.6
+TOTAL_SERVICES = sum(count for _code, _name, _kind, count, _lag in UNITS)
 
 # How the catalog stands, by rank from the most advanced service: 80 at level 4 on 1 January
 # (20 %), 96 on 31 August (24.06 %, the article's figure), 104 at the founding (26 %).
@@ -606,8 +608,9 @@ DOCUMENTS = {
              "quan nhà nước tỉnh Bắc Kạn"),
 }
 
-START, NOTE, REPORT, ACCEPT, RETURN, CANCEL = "start", "note", "report", "accept", "return", "cancel"
-EXTEND, REFUSE = "extend", "refuse"
+# The actions of a story; EXTEND and REFUSE are extension requests, approved or refused.
+START, NOTE, REPORT, ACCEPT = "start", "note", "report", "accept"
+RETURN, CANCEL, EXTEND, REFUSE = "return", "cancel", "extend", "refuse"
 STATUS_AFTER = {
     START: TaskStatus.IN_PROGRESS,
     REPORT: TaskStatus.REPORTED,
@@ -780,8 +783,7 @@ def load(session, *, founded_on, today=None):
     return _Loader(session, founded_on, today).run()
 
 
-def expand(pattern):
-    """The procedure names a PROCEDURES entry stands for."""
+def _expand(pattern):
     match = _ALTERNATIVES.search(pattern)
     if match is None:
         return [pattern]
@@ -818,7 +820,6 @@ class _Job:
     """A task being written: its story, original due date and who logs it."""
 
     task: Task
-    kind: str
     story: str
     created_on: date
     due: date
@@ -833,11 +834,13 @@ class _Loader:
     def __init__(self, session, founded_on, today):
         self.session = session
         self.rng = random.Random(SEED)
+        self.founded_on = founded_on
         self.offset = founded_on - FOUNDED_2020
         self.today = today
         # Today in the 2020 calendar: every event is planned and cut in that calendar.
         self.story_today = today - self.offset
         self.claims = []
+        self.linked = {}  # order in the roster -> the member's account
 
     def run(self):
         units = self._add_units()
@@ -854,7 +857,7 @@ class _Loader:
                 "members": len(members), "accounts": len(users)}
 
     def on(self, day):
-        return day + self.offset
+        return shift(day, self.founded_on)
 
     def at(self, day, hour):
         """The UTC moment of ``hour`` o'clock, province time, on ``day`` of the story."""
@@ -930,7 +933,7 @@ class _Loader:
     @staticmethod
     def _pool(key):
         return [(field_name, name) for field_name, patterns in PROCEDURES[key].items()
-                for pattern in patterns for name in expand(pattern)]
+                for pattern in patterns for name in _expand(pattern)]
 
     def _codes(self):
         names = list(dict.fromkeys(name for key in PROCEDURES for _f, name in self._pool(key)))
@@ -962,12 +965,11 @@ class _Loader:
 
     @staticmethod
     def _listed_level(rank, bounds):
-        total = sum(count for _c, _n, _k, count, _l in UNITS)
         if rank < bounds[0]:
             return 4
         if rank < bounds[3]:
             return 3
-        return 1 if rank >= total - LEVEL1 else 2
+        return 1 if rank >= TOTAL_SERVICES - LEVEL1 else 2
 
     def _day_in(self, window):
         start, stop = window
@@ -1011,8 +1013,8 @@ class _Loader:
         issued = FOUNDED_2020 + timedelta(days=days)
         task.doc_number, task.doc_date, task.doc_title = number, self.on(issued), title
         task.created_at = self.at(issued + timedelta(days=1), 8)
-        return _Job(task, task.kind, story, issued + timedelta(days=1), due, reporter,
-                    services, due_now=due)
+        return _Job(task, story, issued + timedelta(days=1), due, reporter, services,
+                    due_now=due)
 
     def _play(self, job, leader):
         """Apply the events of the task's story that happened by today."""
@@ -1031,7 +1033,7 @@ class _Loader:
             new_status = STATUS_AFTER.get(action, status)
             task.updates.append(StatusUpdate(
                 author_id=author.id, created_at=when, progress=progress,
-                note=self.rng.choice(NOTES[(job.kind, action)]),
+                note=self.rng.choice(NOTES[(task.kind, action)]),
                 status_from=status if new_status != status else None,
                 status_to=new_status if new_status != status else None))
             self._record(job, action, day, when, leader)
@@ -1051,7 +1053,7 @@ class _Loader:
         elif action == RETURN:
             self._decide(job, when, leader, ClaimStatus.RETURNED)
         elif action == CANCEL:
-            task.cancelled_reason = NOTES[(job.kind, CANCEL)][0]
+            task.cancelled_reason = NOTES[(task.kind, CANCEL)][0]
         if action in (RETURN, CANCEL):
             task.reported_at = None
 

@@ -1,8 +1,18 @@
 """Settings kept in the database, with defaults from the configuration."""
 
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import current_app
+from flask_babel import gettext as _
 
 from taskforce.models import Setting
+from taskforce.services import audit
+from taskforce.services.errors import DomainError
+
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 
 
 def get(session, key, default=None):
@@ -30,7 +40,209 @@ def national_share(session):
 
 def target_on(session):
     """The date by which the target share must be reached, or None when not set."""
-    from datetime import date
-
     value = get(session, "target_on", current_app.config.get("TARGET_ON"))
     return date.fromisoformat(value) if value else None
+
+
+# The reminder policy and the working-day calendar ---------------------------------------------
+
+EXTRA_DAYS_OFF = "extra_days_off"
+MAKEUP_WORKDAYS = "makeup_workdays"
+MAX_REMINDER_DAYS = 60
+MAX_LISTED_DAYS = 400
+CRONTABS = ("review_weekly_cron", "review_monthly_cron")
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """When reminders are made, in working days; 0 turns the overdue or escalation ones off."""
+
+    days_before: tuple[int, ...] = (7, 3, 1)
+    on_due_day: bool = True
+    overdue_every: int = 3
+    escalate_after: int = 5
+
+
+def parse_days_before(value):
+    """``"7, 3, 1"`` (or a list) as distinct working-day counts, largest first.
+
+    Raises ValueError with a readable message when a count is not a whole number in range.
+    """
+    items = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
+    days = set()
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        if not text.isdigit() or not 1 <= int(text) <= MAX_REMINDER_DAYS:
+            raise ValueError(f"{text!r} is not a number of working days from 1 to "
+                             f"{MAX_REMINDER_DAYS}")
+        days.add(int(text))
+    return tuple(sorted(days, reverse=True))
+
+
+def check_policy_number(name, value, low=0, high=MAX_REMINDER_DAYS):
+    """``value`` as an int within [low, high], or ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    return value
+
+
+def policy_from_config(config):
+    """The default policy of the configuration (checked when the application starts)."""
+    return ReminderPolicy(
+        days_before=parse_days_before(config["REMINDER_DAYS_BEFORE"]),
+        on_due_day=bool(config["REMINDER_ON_DUE_DAY"]),
+        overdue_every=check_policy_number("REMINDER_OVERDUE_EVERY",
+                                          config["REMINDER_OVERDUE_EVERY"]),
+        escalate_after=check_policy_number("REMINDER_ESCALATE_AFTER",
+                                           config["REMINDER_ESCALATE_AFTER"]),
+    )
+
+
+def reminder_policy(session):
+    """The policy in force: the settings page's values over the configuration's."""
+    default = policy_from_config(current_app.config)
+    stored = get(session, "reminder_policy") or {}
+    return ReminderPolicy(
+        days_before=tuple(stored.get("days_before", default.days_before)),
+        on_due_day=bool(stored.get("on_due_day", default.on_due_day)),
+        overdue_every=int(stored.get("overdue_every", default.overdue_every)),
+        escalate_after=int(stored.get("escalate_after", default.escalate_after)),
+    )
+
+
+def day_list(session, key):
+    """The dates kept under ``key`` (extra days off, make-up working days), sorted."""
+    return sorted({date.fromisoformat(v) for v in get(session, key) or ()})
+
+
+# The settings page ----------------------------------------------------------------------------
+
+def parse_dates(text, field):
+    """Dates written one per line or separated by commas, as dd/mm/yyyy or yyyy-mm-dd."""
+    days = set()
+    for item in text.replace(",", "\n").replace(";", "\n").split():
+        try:
+            day = (datetime.strptime(item, "%d/%m/%Y").date() if "/" in item
+                   else date.fromisoformat(item))
+        except ValueError:
+            raise DomainError(_("%(value)s is not a date (write dd/mm/yyyy).", value=item),
+                              field=field) from None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise DomainError(_("%(value)s is out of range.", value=item), field=field)
+        days.add(day)
+    if len(days) > MAX_LISTED_DAYS:
+        raise DomainError(_("List at most %(count)s dates.", count=MAX_LISTED_DAYS), field=field)
+    return sorted(days)
+
+
+def _share(value, field):
+    if value is None or not 0 < value <= 1:
+        raise DomainError(_("Enter a share between 0 and 100 %."), field=field)
+    return round(float(value), 6)
+
+
+def _policy(values):
+    try:
+        days_before = parse_days_before(values["reminder_days_before"] or "")
+    except ValueError:
+        raise DomainError(_("Enter working-day counts from 1 to %(max)s separated by commas, "
+                            "for example 7, 3, 1.", max=MAX_REMINDER_DAYS),
+                          field="reminder_days_before") from None
+    numbers = {}
+    for field in ("reminder_overdue_every", "reminder_escalate_after"):
+        value = values[field]
+        if value is None or not 0 <= value <= MAX_REMINDER_DAYS:
+            raise DomainError(_("Enter a number of working days from 0 (never) to %(max)s.",
+                                max=MAX_REMINDER_DAYS), field=field)
+        numbers[field] = value
+    return {"days_before": list(days_before), "on_due_day": bool(values["reminder_on_due_day"]),
+            "overdue_every": numbers["reminder_overdue_every"],
+            "escalate_after": numbers["reminder_escalate_after"]}
+
+
+def current_values(session):
+    """The settings page's fields as they are in force now."""
+    policy = reminder_policy(session)
+    return {
+        "target_share": target_share(session),
+        "target_on": target_on(session),
+        "national_share": national_share(session),
+        "reminder_days_before": ", ".join(str(n) for n in policy.days_before),
+        "reminder_on_due_day": policy.on_due_day,
+        "reminder_overdue_every": policy.overdue_every,
+        "reminder_escalate_after": policy.escalate_after,
+        EXTRA_DAYS_OFF: day_list(session, EXTRA_DAYS_OFF),
+        MAKEUP_WORKDAYS: day_list(session, MAKEUP_WORKDAYS),
+        **{key: crontab(session, key) for key in CRONTABS},
+    }
+
+
+def crontab(session, key):
+    """The crontab of a review job: the settings page's, else the configuration's."""
+    return get(session, key) or current_app.config[key.upper()]
+
+
+def _crontabs(values):
+    # The scheduler reads these keys (taskforce.jobs JobSpec.setting_key) and follows changes.
+    from taskforce.scheduler import parse_crontab
+
+    checked = {}
+    for key in CRONTABS:
+        expression = " ".join((values[key] or "").split())
+        try:
+            parse_crontab(expression, ZoneInfo(current_app.config["TIMEZONE"]))
+        except (ValueError, TypeError):
+            raise DomainError(_("Write five fields: minute hour day month weekday, for example "
+                                "30 7 * * mon."), field=key) from None
+        checked[key] = expression
+    return checked
+
+
+def _in_force(session):
+    """The values in force, shaped as ``save`` stores them (to store only real changes)."""
+    current = current_values(session)
+    policy = reminder_policy(session)
+    return {"target_share": current["target_share"], "national_share": current["national_share"],
+            "target_on": current["target_on"].isoformat() if current["target_on"] else None,
+            "reminder_policy": {"days_before": list(policy.days_before),
+                                "on_due_day": policy.on_due_day,
+                                "overdue_every": policy.overdue_every,
+                                "escalate_after": policy.escalate_after},
+            **{key: [d.isoformat() for d in current[key]]
+               for key in (EXTRA_DAYS_OFF, MAKEUP_WORKDAYS)},
+            **{key: current[key] for key in CRONTABS}}
+
+
+def save(session, *, actor, now, values):
+    """Check and store the settings page's values; audit what changed. Nothing on error."""
+    target = _share(values["target_share"], "target_share")
+    national = _share(values["national_share"], "national_share")
+    target_day = values["target_on"]
+    if target_day is not None and not FIRST_DAY <= target_day <= LAST_DAY:
+        raise DomainError(_("The date is out of range."), field="target_on")
+    policy = _policy(values)
+    days_off = parse_dates(values[EXTRA_DAYS_OFF] or "", EXTRA_DAYS_OFF)
+    makeup = parse_dates(values[MAKEUP_WORKDAYS] or "", MAKEUP_WORKDAYS)
+    both = sorted(set(days_off) & set(makeup))
+    if both:
+        raise DomainError(_("%(day)s cannot be both a day off and a working day.",
+                            day=both[0].strftime("%d/%m/%Y")), field=MAKEUP_WORKDAYS)
+    new = {"target_share": target, "national_share": national,
+           "target_on": target_day.isoformat() if target_day else None,
+           "reminder_policy": policy,
+           EXTRA_DAYS_OFF: [d.isoformat() for d in days_off],
+           MAKEUP_WORKDAYS: [d.isoformat() for d in makeup], **_crontabs(values)}
+    changes = {}
+    in_force = _in_force(session)
+    for key, value in new.items():
+        old = in_force[key]
+        if old != value:
+            changes[key] = [old, value]
+            put(session, key, value, actor=actor)
+    if changes:
+        session.flush()
+        audit.record(session, actor, "settings.update", None, now=now,
+                     summary=", ".join(sorted(changes)), changes=changes)
+    return changes

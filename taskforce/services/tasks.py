@@ -447,7 +447,7 @@ def progress_expr():
               .join(Service, Service.id == task_services.c.service_id)
               .where(task_services.c.task_id == Task.id, Service.level == 4)
               .correlate(Task).scalar_subquery())
-    computed = (200 * level4 + covered) / func.nullif(2 * covered, 0)
+    computed = (200 * level4 + covered) // func.nullif(2 * covered, 0)
     return case((Task.kind == TaskKind.UPGRADE, func.coalesce(computed, 0)),
                 else_=Task.progress)
 
@@ -606,7 +606,7 @@ class Filters:
     overdue: bool = False
     q: str = ""
     sort: str = "due"
-    direction: str = "asc"
+    direction: str = ""
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -837,7 +837,8 @@ def reminders(session, task):
 
 def timeline(task, claims, reminder_items):
     """The task's history, newest first: updates, claims, decisions, extensions, reminders."""
-    entries = [Entry(u.created_at, "update", u.author, u) for u in task.updates]
+    updates = sorted(task.updates, key=lambda u: (u.created_at, u.id))
+    entries = [Entry(u.created_at, "update", u.author, u) for u in updates]
     for change in claims:
         if change.task_id != task.id:
             continue
@@ -852,7 +853,63 @@ def timeline(task, claims, reminder_items):
             entries.append(Entry(request.decided_at, "extension_" + request.decision,
                                  request.decided_by, request))
     entries += [Entry(r.created_at, "reminder", None, r) for r in reminder_items]
-    return sorted(entries, key=lambda e: e.at, reverse=True)
+    # Entries made in one step share their time; the later-built one is the later event.
+    order = {id(entry): n for n, entry in enumerate(entries)}
+    return sorted(entries, key=lambda e: (e.at, order[id(e)]), reverse=True)
+
+
+@dataclass
+class TaskPage:
+    """Everything the task page shows beyond the task itself."""
+
+    figures: Figures
+    claims: list
+    pending: dict
+    timeline: list
+    events: list
+    reminders: list
+
+
+def task_page(session, task, today):
+    """Gather the task page: figures, claims, the merged timeline, audit, reminders."""
+    claims = task_claims(session, task)
+    reminder_items = reminders(session, task)
+    return TaskPage(
+        figures=figures(session, [task], today)[task.id], claims=claims,
+        pending={c.service_id: c for c in claims if c.status == ClaimStatus.PENDING},
+        timeline=timeline(task, claims, reminder_items), events=audit_events(session, task),
+        reminders=reminder_items)
+
+
+# ---------------------------------------------------------------- form choices
+
+def member_choices(session):
+    """The active members of the task force, in the roster's order."""
+    return session.scalars(select(Member).where(Member.active.is_(True))
+                           .order_by(Member.display_order, Member.full_name)).all()
+
+
+def upgradable_services(session, unit_id):
+    """A unit's active services below level 4 that no open upgrade task covers yet."""
+    if not unit_id:
+        return []
+    taken = (select(task_services.c.service_id)
+             .join(Task, Task.id == task_services.c.task_id)
+             .where(Task.kind == TaskKind.UPGRADE, Task.status.in_(OPEN_TASK_STATUSES)))
+    return session.scalars(
+        select(Service).where(Service.unit_id == unit_id, Service.active.is_(True),
+                              Service.level < 4, Service.id.not_in(taken))
+        .order_by(Service.code)).all()
+
+
+def unit_follower(session, unit_id):
+    """The first member (in roster order) who follows the unit, or None."""
+    if not unit_id:
+        return None
+    return session.scalar(
+        select(Member).join(member_units, member_units.c.member_id == Member.id)
+        .where(member_units.c.unit_id == unit_id, Member.active.is_(True))
+        .order_by(Member.display_order, Member.id).limit(1))
 
 
 # ---------------------------------------------------------------- labels and export

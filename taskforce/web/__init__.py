@@ -5,7 +5,10 @@ from taskforce.web.auth import bp as auth_bp
 from taskforce.web.catalog import bp as catalog_bp
 from taskforce.web.dashboard import bp as dashboard_bp
 from taskforce.web.notifications import bp as notifications_bp
+from taskforce.web.outbox import bp as outbox_bp
+from taskforce.web.reviews import bp as reviews_bp
 from taskforce.web.roster import bp as roster_bp
+from taskforce.web.settings import bp as settings_bp
 from taskforce.web.tasks import bp as tasks_bp
 from taskforce.web.units import bp as units_bp
 
@@ -17,5 +20,8 @@ BLUEPRINTS = [
     notifications_bp,
     roster_bp,
     units_bp,
+    reviews_bp,
     admin_bp,
+    outbox_bp,
+    settings_bp,
 ]

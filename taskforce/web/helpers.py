@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from taskforce import permissions
 from taskforce.extensions import db
-from taskforce.services import catalog
+from taskforce.services import catalog, notifications
 
 LABELS = {
     # roles
@@ -106,10 +106,16 @@ def pending_claim_count():
     return catalog.count_pending(db.session)
 
 
+def unread_notification_count():
+    """How many of the user's notifications are unread (one COUNT, asked only by the nav)."""
+    return notifications.unread_count(db.session, current_user)
+
+
 def register(app):
     app.jinja_env.filters.update(date=format_date, number=number, percent=percent, label=label)
     app.jinja_env.globals.update(can=can, url_with=url_with, get_locale=get_locale)
     app.jinja_env.globals.update(pending_claim_count=pending_claim_count)
+    app.jinja_env.globals.update(unread_notification_count=unread_notification_count)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -86,7 +86,8 @@ def test_an_invalid_file_lists_row_errors_exits_non_zero_and_writes_nothing(runn
     result = run(runner, "catalog", "import", path)
     assert result.exit_code != 0
     assert "Row 4:" in result.output and "Sở Lạ" in result.output
-    assert "Row 5:" in result.output and "row 3" in result.output
+    assert "Row 5: The level" in result.output
+    assert "Row 5: The code 1.1 for Sở Tư pháp is already on row 3." in result.output
     assert "nothing was imported" in result.output
     assert counts() == (0, 0, 0)
 

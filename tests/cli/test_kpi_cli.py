@@ -1,9 +1,11 @@
 """``flask kpi``: the figures as a table or as JSON, and refused arguments."""
 
 import json
+import re
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from taskforce.extensions import db
 from taskforce.models import ClaimStatus, UnitKind
@@ -102,3 +104,42 @@ def test_bad_arguments_are_refused(runner, catalog, args):
     result = runner.invoke(args=["kpi", *args])
     assert result.exit_code == 2
     assert "Error" in result.output
+
+
+def dashboard_queries(client, url):
+    """The page's text and the number of SQL statements it took, from a fresh session."""
+    statements = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    db.session.expire_all()
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    return response.get_data(as_text=True), len(statements)
+
+
+def test_demo_data_gives_the_article_figure(runner, client, login_as):
+    result = runner.invoke(args=["demo", "load", "--founded", "2020-10-15"])
+    assert result.exit_code == 0, result.output
+    data = run_json(runner, "--as-of", "2020-08-31")
+    share = data["province"]["share_verified"]
+    assert share == pytest.approx(0.2406, abs=0.005)
+
+    login_as("viewer")
+    url = "/dashboard?as_of=2020-08-31"
+    html, _ = dashboard_queries(client, url)
+    big = re.search(r'id="province-share">([^<]+)<', html).group(1)
+    assert big.replace("\xa0", " ") == f"{share * 100:.2f} %".replace(".", ",")
+
+    _, demo_size = dashboard_queries(client, url)
+    for n in range(30):
+        unit = factories.unit(f"Đơn vị thêm {n}")
+        factories.service(unit, level=4)
+    db.session.commit()
+    _, larger = dashboard_queries(client, url)
+    assert demo_size == larger

@@ -3,9 +3,16 @@
 A route missing from the table fails the test, so no page ships without a rule.
 """
 
+from datetime import date, timedelta
+from pathlib import Path
+
 import pytest
+from flask import current_app
 
 from taskforce.extensions import db
+from taskforce.models import Attachment, ExtensionRequest, OutboxMessage
+from taskforce.models.types import utcnow
+from taskforce.services import reviews
 from tests import factories
 
 ROLES = ("anonymous", "admin", "leader", "member", "unit_officer", "viewer")
@@ -18,6 +25,8 @@ ROUTES = {
     "auth.logout": ("POST", "/logout", EVERYONE),
     "auth.change_password": ("GET", "/account/password", EVERYONE),
     "auth.set_language": ("POST", "/language", PUBLIC),
+    "auth.login_code": ("GET", "/login/code", PUBLIC),
+    "auth.two_factor": ("GET", "/account/two-factor", EVERYONE),
     "dashboard.home": ("GET", "/", PUBLIC),
     "dashboard.index": ("GET", "/dashboard", EVERYONE),
     "roster.index": ("GET", "/roster", EVERYONE),
@@ -25,12 +34,56 @@ ROUTES = {
     "roster.edit": ("GET", "/roster/{member}/edit", {"admin", "leader"}),
     "units.index": ("GET", "/units", EVERYONE),
     "units.detail": ("GET", "/units/{unit}", EVERYONE),
+    # Catalog. The world's service belongs to a unit that is not the logged-in officer's.
+    "catalog.index": ("GET", "/catalog", EVERYONE),
+    "catalog.export": ("GET", "/catalog/export.xlsx", EVERYONE),
+    "catalog.detail": ("GET", "/catalog/{service}", EVERYONE),
+    "catalog.claim": ("GET", "/catalog/{service}/claim", {"leader", "member"}),
+    "catalog.claims": ("GET", "/catalog/claims", {"leader"}),
+    "catalog.return_claim": ("GET", "/catalog/claims/{claim}/return", {"leader"}),
+    "catalog.verify": ("POST", "/catalog/claims/{claim}/verify", {"leader"}),
+    "catalog.evidence": ("GET", "/files/{file}", EVERYONE),
+    "catalog.import_catalog": ("GET", "/catalog/import", {"admin", "leader"}),
+    "catalog.import_confirm": ("POST", "/catalog/import/confirm", {"admin", "leader"}),
     "admin.users": ("GET", "/admin/users", {"admin"}),
     "admin.user_create": ("GET", "/admin/users/new", {"admin"}),
     "admin.user_edit": ("GET", "/admin/users/{user}", {"admin"}),
     "admin.unit_list": ("GET", "/admin/units", {"admin"}),
     "admin.unit_create": ("GET", "/admin/units/new", {"admin"}),
     "admin.unit_edit": ("GET", "/admin/units/{unit}", {"admin"}),
+    # Tasks. The world's task is of a unit that the logged-in officer does not belong to and
+    # that the logged-in member does not follow; tests/web/test_tasks.py covers ownership.
+    "tasks.index": ("GET", "/tasks", EVERYONE),
+    "tasks.export": ("GET", "/tasks/export.xlsx", EVERYONE),
+    "tasks.board": ("GET", "/tasks/board", EVERYONE),
+    "tasks.mine": ("GET", "/my-work", EVERYONE),
+    "tasks.new": ("GET", "/tasks/new", {"leader"}),
+    "tasks.detail": ("GET", "/tasks/{task}", {"admin", "leader", "member", "viewer"}),
+    "tasks.edit": ("GET", "/tasks/{task}/edit", {"leader"}),
+    "tasks.update": ("POST", "/tasks/{task}/updates", {"leader"}),
+    "tasks.claim": ("POST", "/tasks/{task}/claims", {"leader"}),
+    "tasks.verify_claim": ("POST", "/tasks/{task}/claims/{change}/verify", {"leader"}),
+    "tasks.accept": ("POST", "/tasks/{task}/accept", {"leader"}),
+    "tasks.return_task": ("GET", "/tasks/{task}/return", {"leader"}),
+    "tasks.cancel": ("GET", "/tasks/{task}/cancel", {"leader"}),
+    "tasks.extension_request": ("GET", "/tasks/{task}/extensions/new", {"leader"}),
+    "tasks.extension_decide": ("POST", "/tasks/{task}/extensions/{extension}/decide",
+                               {"leader"}),
+    # Reviews: everyone reads them; the leadership (and admins) build and e-mail them.
+    "reviews.index": ("GET", "/reviews", EVERYONE),
+    "reviews.detail": ("GET", "/reviews/{review}", EVERYONE),
+    "reviews.trend": ("GET", "/reviews/{review}/trend.svg", EVERYONE),
+    "reviews.export_xlsx": ("GET", "/reviews/{review}/review.xlsx", EVERYONE),
+    "reviews.export_docx": ("GET", "/reviews/{review}/report.docx", EVERYONE),
+    "reviews.build": ("GET", "/reviews/new", {"admin", "leader"}),
+    "reviews.send": ("POST", "/reviews/{review}/send", {"admin", "leader"}),
+    # The outbox and the settings: administrators only.
+    "outbox.index": ("GET", "/admin/outbox", {"admin"}),
+    "outbox.detail": ("GET", "/admin/outbox/{message}", {"admin"}),
+    "outbox.body": ("GET", "/admin/outbox/{message}/body.html", {"admin"}),
+    "outbox.eml": ("GET", "/admin/outbox/{message}.eml", {"admin"}),
+    "outbox.send_again": ("POST", "/admin/outbox/{message}/send-again", {"admin"}),
+    "settings.index": ("GET", "/admin/settings", {"admin"}),
 }
 
 # Served by libraries, open to all: static files.
@@ -41,9 +94,28 @@ def build_world():
     unit = factories.unit(name="Sở Tư pháp")
     user = factories.user(role="viewer")
     member = factories.member(units=[unit])
-    factories.service(unit)
+    service = factories.service(unit)
+    task = factories.task(unit)
+    extension = ExtensionRequest(task_id=task.id, previous_due_on=task.due_on,
+                                 requested_due_on=task.due_on + timedelta(days=10),
+                                 reason="Chờ kết nối thanh toán")
+    db.session.add(extension)
+    claim = factories.level_change(service, 4, date(2020, 6, 1), status="pending")
+    evidence = Attachment(service_id=service.id, original_name="bien-ban.pdf",
+                          stored_name="a" * 32, content_type="application/pdf", size=8)
+    db.session.add(evidence)
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    (upload_dir / evidence.stored_name).write_bytes(b"%PDF-1.4")
+    review = reviews.build_review(db.session, kind="custom", start=date(2020, 10, 1),
+                                  end=date(2020, 10, 5), now=utcnow())
+    message = OutboxMessage(dedupe_key="test:1", kind="reminder", recipient="a@stp.test",
+                            subject="Nhắc việc", body_text="Nhắc việc", body_html="<p>x</p>")
+    db.session.add(message)
     db.session.commit()
-    return {"unit": unit.id, "user": user.id, "member": member.id}
+    return {"message": message.id, "review": review.id, "unit": unit.id, "user": user.id, "member": member.id,
+            "task": task.id, "extension": extension.id, "change": service.level_changes[0].id,
+            "service": service.id, "claim": claim.id, "file": evidence.id}
 
 
 def test_every_route_is_in_the_table(app):

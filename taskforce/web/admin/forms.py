@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -57,3 +58,39 @@ class UnitForm(BaseForm):
     def fill_choices(self, units):
         self.kind.choices = [(k.value, label(k.value)) for k in UnitKind]
         self.parent_id.choices = _unit_choices(units, "—")
+
+
+OBJECT_LABELS = {
+    "tasks": _l("Task"),
+    "services": _l("Service"),
+    "level_changes": _l("Level claim"),
+    "units": _l("Unit"),
+    "users": _l("Account"),
+    "members": _l("Member"),
+    "extension_requests": _l("Extension request"),
+    "status_updates": _l("Status update"),
+    "attachments": _l("File"),
+    "settings": _l("Setting"),
+    "reviews": _l("Review"),
+}
+
+
+class AuditFilterForm(BaseForm):
+    """The audit log's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    actor = SelectField(_l("Who"), coerce=int, choices=[], default=0)
+    action = StringField(_l("Action (or its start, e.g. task.)"),
+                         validators=[Optional(), Length(max=60)])
+    object_type = SelectField(_l("Object"), choices=[], default="")
+    unit = SelectField(_l("Unit"), coerce=int, choices=[], default=0)
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def fill_choices(self, users, units, object_types):
+        self.actor.choices = [(0, _l("Anyone"))] + [(u.id, u.full_name) for u in users]
+        self.unit.choices = _unit_choices(units, _l("All units"))
+        self.object_type.choices = [("", _l("Any"))] + [
+            (name, OBJECT_LABELS.get(name, name)) for name in object_types]

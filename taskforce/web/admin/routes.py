@@ -1,6 +1,6 @@
 """Administration: user accounts and units."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,10 +9,10 @@ from sqlalchemy.orm import selectinload
 from taskforce.extensions import db
 from taskforce.models import Unit, User
 from taskforce.permissions import get_or_404, require
-from taskforce.services import accounts, units
+from taskforce.services import accounts, audit_log, clock, units
 from taskforce.services.errors import DomainError
 from taskforce.web.admin import bp
-from taskforce.web.admin.forms import UnitForm, UserForm
+from taskforce.web.admin.forms import OBJECT_LABELS, AuditFilterForm, UnitForm, UserForm
 from taskforce.web.utils import apply_error, paginate
 
 
@@ -117,3 +117,31 @@ def unit_create():
 @require("units.manage")
 def unit_edit(unit_id):
     return _save_unit(get_or_404(Unit, unit_id))
+
+
+def _audit_filters(form):
+    if not request.args or not form.validate():
+        return audit_log.Filters()
+    return audit_log.Filters(
+        actor_id=form.actor.data or None, action=form.action.data or "",
+        object_type=form.object_type.data or "", unit_id=form.unit.data or None,
+        date_from=form.date_from.data, date_to=form.date_to.data)
+
+
+@bp.route("/admin/audit")
+@require("audit.view")
+def audit():
+    form = AuditFilterForm(formdata=request.args)
+    form.fill_choices(db.session.scalars(select(User).order_by(User.full_name)).all(),
+                      units.list_units(db.session, include_inactive=True),
+                      audit_log.object_types())
+    try:
+        query = audit_log.search(_audit_filters(form), clock.zone())
+    except DomainError as error:
+        apply_error(form, error)
+        query = audit_log.search(audit_log.Filters(), clock.zone())
+    page = paginate(db, query)
+    return render_template("admin/audit.html", form=form, page=page,
+                           unit_names=audit_log.unit_names(db.session, page.items),
+                           describe_changes=audit_log.describe_changes,
+                           object_labels=OBJECT_LABELS)

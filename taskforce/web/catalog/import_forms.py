@@ -3,19 +3,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from taskforce.web.forms import BaseForm
 
 KINDS = ("catalog", "usage")
 # The name a previewed file is kept under: random hex and the uploaded file's extension.
-TOKEN = r"^[0-9a-f]{32}\.(xlsx|csv)$"
+STORED_NAME = r"^[0-9a-f]{32}\.(xlsx|csv)$"
 
 
 class ImportForm(BaseForm):
     kind = SelectField(_l("The file holds"), default="catalog", choices=[
-        ("catalog", _l("The service catalog (services and their levels)")),
-        ("usage", _l("Monthly usage figures (dossiers received)")),
+        SelectChoice("catalog", _l("The service catalog (services and their levels)")),
+        SelectChoice("usage", _l("Monthly usage figures (dossiers received)")),
     ])
     file = FileField(_l("Excel (.xlsx) or CSV file"), validators=[
         FileRequired(_l("Choose the file to import.")),
@@ -26,6 +27,6 @@ class ImportForm(BaseForm):
 
 class ConfirmImportForm(BaseForm):
     kind = HiddenField(validators=[AnyOf(KINDS)])
-    token = HiddenField(validators=[DataRequired(), Regexp(TOKEN)])
+    token = HiddenField(validators=[DataRequired(), Regexp(STORED_NAME)])
     filename = HiddenField(validators=[Length(max=255)])
     submit = SubmitField(_l("Confirm the import"))

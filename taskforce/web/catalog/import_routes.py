@@ -15,7 +15,7 @@ from taskforce.permissions import require
 from taskforce.services import catalog_import, clock
 from taskforce.services.errors import DomainError
 from taskforce.web.catalog import bp
-from taskforce.web.catalog.import_forms import TOKEN, ConfirmImportForm, ImportForm
+from taskforce.web.catalog.import_forms import STORED_NAME, ConfirmImportForm, ImportForm
 from taskforce.web.utils import apply_error
 
 # A preview lists this many additions and changes; the counts cover them all.
@@ -33,7 +33,7 @@ def _forget_old(folder):
     cutoff = time.time() - KEEP_SECONDS
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
-        if re.match(TOKEN, name) and os.path.getmtime(path) < cutoff:
+        if re.match(STORED_NAME, name) and os.path.getmtime(path) < cutoff:
             try:
                 os.remove(path)
             except FileNotFoundError:
@@ -53,7 +53,7 @@ def _store(data, filename):
 
 def _take(token):
     """The stored file's bytes, removed from disk so that it is imported once; or None."""
-    if not re.match(TOKEN, token or ""):
+    if not re.match(STORED_NAME, token or ""):
         return None
     path = os.path.join(_folder(), token)
     try:

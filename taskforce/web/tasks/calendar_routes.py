@@ -2,8 +2,8 @@
 
 from typing import NamedTuple
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from babel.dates import get_day_names
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -13,6 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,10 +22,12 @@ from taskforce.web.forms import BaseForm
 
 # The browser's date picker sends ISO dates; people typing by hand write dd/mm/yyyy.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-KIND_CHOICES = [(TaskKind.GENERAL.value, _l("General task")),
-                (TaskKind.UPGRADE.value, _l("Upgrade services to level 4"))]
-PRIORITY_CHOICES = [(Priority.LOW.value, _l("Low")), (Priority.NORMAL.value, _l("Normal")),
-                    (Priority.HIGH.value, _l("High")), (Priority.URGENT.value, _l("Urgent"))]
+KIND_CHOICES = [SelectChoice(TaskKind.GENERAL.value, _l("General task")),
+                SelectChoice(TaskKind.UPGRADE.value, _l("Upgrade services to level 4"))]
+PRIORITY_CHOICES = [SelectChoice(Priority.LOW.value, _l("Low")),
+                    SelectChoice(Priority.NORMAL.value, _l("Normal")),
+                    SelectChoice(Priority.HIGH.value, _l("High")),
+                    SelectChoice(Priority.URGENT.value, _l("Urgent"))]
 
 
 def _date(label, required=False):
@@ -34,8 +36,12 @@ def _date(label, required=False):
                      validators=[InputRequired()] if required else [Optional()])
 
 
+def _choices(pairs):
+    return [SelectChoice(value, text) for value, text in pairs]
+
+
 def _with_none(pairs):
-    return [(0, "—")] + list(pairs)
+    return [SelectChoice(0, "—")] + _choices(pairs)
 
 
 class _DocumentFields(BaseForm):
@@ -50,10 +56,13 @@ class TaskForm(_DocumentFields):
     kind = SelectField(_l("Kind of task"), choices=KIND_CHOICES)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
-    unit_id = SelectField(_l("Assigned to the unit"), coerce=int, choices=[])
+    # Unknown or inactive units and members are refused by the service, by name.
+    unit_id = SelectField(_l("Assigned to the unit"), coerce=int, choices=[],
+                          validate_choice=False)
     assignee_id = SelectField(_l("Or assigned to the member (general tasks)"), coerce=int,
-                              choices=[])
-    follower_id = SelectField(_l("Member following it up"), coerce=int, choices=[])
+                              choices=[], validate_choice=False)
+    follower_id = SelectField(_l("Member following it up"), coerce=int, choices=[],
+                              validate_choice=False)
     due_on = _date(_l("Due date"), required=True)
     priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES, default="normal")
     # The service checks every chosen service against the unit, with a clearer message
@@ -70,7 +79,7 @@ class TaskForm(_DocumentFields):
         people = [(m.id, m.full_name) for m in members]
         self.assignee_id.choices = _with_none(people)
         self.follower_id.choices = _with_none(people)
-        self.services.choices = [(s.id, f"{s.code} · {s.name}") for s in services]
+        self.services.choices = _choices((s.id, f"{s.code} · {s.name}") for s in services)
 
 
 class EditTaskForm(_DocumentFields):
@@ -93,15 +102,21 @@ class UpdateForm(BaseForm):
     submit = SubmitField(_l("Log the update"))
 
     def fill_choices(self, current, allowed, labels):
-        self.status.choices = [("", _l("Unchanged (%(status)s)", status=labels(current)))] + [
-            (s, labels(s)) for s in allowed]
+        choices = _choices((s, labels(s)) for s in allowed)
+        if current in ("new", "returned"):
+            # Any update on a new or returned task means the work is (again) under way.
+            self.status.choices = choices
+        else:
+            self.status.choices = [
+                SelectChoice("", _l("Unchanged (%(status)s)", status=labels(current))),
+                *choices]
 
 
 class TaskClaimForm(ClaimForm):
     service_id = SelectField(_l("Service"), coerce=int, choices=[], validate_choice=False)
 
     def fill_choices(self, services):
-        self.service_id.choices = [(s.id, f"{s.code} · {s.name}") for s in services]
+        self.service_id.choices = _choices((s.id, f"{s.code} · {s.name}") for s in services)
 
 
 class ReasonForm(BaseForm):
@@ -122,9 +137,8 @@ class ExtensionForm(BaseForm):
 
 
 class DecideForm(BaseForm):
-    decision = RadioField(_l("Decision"), choices=[("approve", _l("Approve")),
-                                                   ("refuse", _l("Refuse"))],
+    decision = RadioField(_l("Decision"), choices=[SelectChoice("approve", _l("Approve")),
+                                                   SelectChoice("refuse", _l("Refuse"))],
                           validators=[InputRequired()])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=4000)])
-    next = HiddenField()
     submit = SubmitField(_l("Decide"))

@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from taskforce.models import Priority
 from taskforce.services.assignment import Choice, Common
@@ -23,7 +23,8 @@ class WizardForm(BaseForm):
 
     target_on = DateField(_l("Target date (the share to reach by then)"),
                           validators=[Optional()])
-    due_on = DateField(_l("Due date of the tasks"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: a typed non-date must read "not a valid date".
+    due_on = DateField(_l("Due date of the tasks"), validators=[InputRequired()])
     units = SelectMultipleField(_l("Units"), coerce=int, choices=[], validate_choice=False)
     title = StringField(_l("Title of each task (the unit's name is added)"),
                         validators=[DataRequired(), Length(max=250)])
@@ -42,7 +43,7 @@ class WizardForm(BaseForm):
 
     def validate_units(self, field):
         if not field.data:
-            raise ValueError(_("Choose at least one unit."))
+            raise ValidationError(_("Choose at least one unit."))
 
     def common(self):
         """The fields every task of the assignment shares."""

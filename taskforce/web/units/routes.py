@@ -1,14 +1,20 @@
 """The units the task force drives: list and unit page."""
 
 from flask import render_template
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from taskforce.extensions import db
 from taskforce.models import Member, Unit, member_units
 from taskforce.permissions import get_or_404, require
-from taskforce.services import clock, kpi
+from taskforce.services import clock, kpi, tasks
+from taskforce.web.tasks.calendar_routes import may_see_unit_tasks, unit_feed_url
+from taskforce.web.tasks.routes import task_labels
 from taskforce.web.units import bp
+from taskforce.web.utils import paginate
+
+TASKS_PER_PAGE = 20
 
 
 @bp.route("/units")
@@ -30,4 +36,16 @@ def detail(unit_id):
         .options(selectinload(Member.user)).order_by(Member.display_order)
     ).all()
     return render_template("units/detail.html", unit=unit, figures=figures,
-                           followers=followers, today=today)
+                           followers=followers, today=today, **_unit_tasks(unit, today))
+
+
+def _unit_tasks(unit, today):
+    """The unit's tasks (open ones first) with their class, for those who may see them."""
+    if not may_see_unit_tasks(current_user, unit):
+        return {"task_page": None}
+    filters = tasks.Filters(unit_id=unit.id, sort="status")
+    page = paginate(db, tasks.search(filters, user=current_user, today=today),
+                    per_page=TASKS_PER_PAGE)
+    return {"task_page": page, "task_figures": tasks.figures(db.session, page.items, today),
+            "task_classes": tasks.count_by_classification(db.session, today, unit.id),
+            "unit_feed": unit_feed_url(unit), **task_labels()}

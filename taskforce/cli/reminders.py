@@ -1,0 +1,49 @@
+"""``flask reminders``: plan the deadline reminders and send the outbox."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from taskforce.extensions import db
+from taskforce.services import clock, mailer
+from taskforce.services.reminders import plan_reminders
+
+
+@click.group()
+def reminders():
+    """Plan deadline reminders and send the e-mail outbox."""
+
+
+@reminders.command("plan")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Plan as on this date (YYYY-MM-DD) instead of today.")
+@click.option("--dry-run", is_flag=True, help="Say what would be made, change nothing.")
+@with_appcontext
+def plan(today, dry_run):
+    """Make the reminders due by today, once each, and queue one digest per recipient."""
+    day = today.date() if today else clock.today()
+    summary = plan_reminders(db.session, today=day, now=clock.now(), dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run for {day.isoformat()}: {summary.items} reminder(s) would be made, "
+                   f"in {summary.messages} message(s).")
+        return
+    db.session.commit()
+    click.echo(f"Planned for {day.isoformat()}: {summary.items} reminder(s) in "
+               f"{summary.messages} message(s).")
+
+
+@reminders.command("send")
+@click.option("--batch-size", type=click.IntRange(min=1),
+              help="Messages per SMTP connection (default MAIL_BATCH_SIZE).")
+@with_appcontext
+def send(batch_size):
+    """Send the queued e-mails that are due (as .eml files when MAIL_SERVER is not set)."""
+    transport = mailer.transport_for(current_app.config)
+    summary = mailer.deliver_pending(db.session, now=clock.now(), transport=transport,
+                                     batch_size=batch_size)
+    click.echo(f"{transport.describe()}: {summary.sent} sent, {summary.retrying} to retry, "
+               f"{summary.failed} failed, {summary.recovered} recovered after an interruption.")
+    if summary.stopped:
+        raise click.ClickException(f"Stopped, the server could not be reached: "
+                                   f"{summary.stopped}")

@@ -1,0 +1,85 @@
+"""Scheduled jobs: plain functions that push an app context, call the services, commit once.
+
+``JOBS`` is the one table of what runs and when; the scheduler (taskforce.scheduler)
+reads it. Each job takes the app and, for tests and catch-up runs, an explicit
+``today``/``now``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from taskforce.extensions import db
+from taskforce.models import ReviewKind
+from taskforce.services import clock, reviews
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One row of the JOBS table: an interval (``every``) or a crontab read from ``cron_key``."""
+
+    id: str
+    function: Callable
+    every: dict = field(default_factory=dict)
+    cron_key: str | None = None
+    catch_up: bool = False
+
+    @property
+    def setting_key(self):
+        """The settings key that overrides the configured crontab (e.g. review_weekly_cron)."""
+        return self.cron_key.lower() if self.cron_key else None
+
+
+def plan_reminders_job(app, *, today=None, now=None):
+    """Insert the deadline reminders due by today into the outbox."""
+    from taskforce.services import reminders
+
+    with app.app_context():
+        summary = reminders.plan_reminders(db.session, today=today or clock.today(),
+                                           now=now or clock.now())
+        db.session.commit()
+        return summary
+
+
+def deliver_job(app, *, now=None):
+    """Send the outbox messages that are due, over one connection."""
+    from taskforce.services import mailer
+
+    with app.app_context():
+        result = mailer.deliver_pending(db.session, now=now or clock.now(),
+                                        transport=mailer.transport_for(app.config))
+        db.session.commit()
+        return result
+
+
+def review_job(app, kind, *, today=None, now=None):
+    """Build the review of ``kind`` due today and queue its e-mails, unless it exists.
+
+    Returns the new review's id, or None when the period was reviewed already.
+    """
+    with app.app_context():
+        now = now or clock.now()
+        review, made = reviews.ensure_review(db.session, kind=kind, today=today or clock.today(),
+                                             now=now)
+        if made:
+            reviews.send_review(db.session, review, now=now)
+        db.session.commit()
+        return review.id if made else None
+
+
+def weekly_review_job(app, *, today=None, now=None):
+    """Build and e-mail last week's review (Monday to Sunday)."""
+    return review_job(app, ReviewKind.WEEKLY, today=today, now=now)
+
+
+def monthly_review_job(app, *, today=None, now=None):
+    """Build and e-mail last month's review."""
+    return review_job(app, ReviewKind.MONTHLY, today=today, now=now)
+
+
+JOBS = (
+    JobSpec("plan_reminders", plan_reminders_job, every={"minutes": 15}),
+    JobSpec("deliver", deliver_job, every={"minutes": 1}),
+    JobSpec("weekly_review", weekly_review_job, cron_key="REVIEW_WEEKLY_CRON", catch_up=True),
+    JobSpec("monthly_review", monthly_review_job, cron_key="REVIEW_MONTHLY_CRON", catch_up=True),
+)
+JOBS_BY_ID = {spec.id: spec for spec in JOBS}

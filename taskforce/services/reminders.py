@@ -1,0 +1,366 @@
+"""The planning pass: the reminders that should exist by today, made once, sent as digests.
+
+Reminders are derived from the state of the database (DESIGN §5), not kept as timers:
+each pass asks which reminder point every open task has reached and records the missing
+(task, recipient, kind, point) items under their unique key, so a second pass, a
+concurrent one or one after downtime adds nothing twice. Only the latest point a task
+has reached is made, never the ones missed while nothing ran. The new items are then
+grouped into one outbox message per recipient; items that arrive later the same day go
+into a further message for that day.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import current_app, render_template
+from flask_babel import force_locale, ngettext
+from sqlalchemy import Date, String, exists, func, literal, or_, select, text, update, values
+from sqlalchemy import column as sql_column
+from sqlalchemy.dialects import postgresql, sqlite
+
+from taskforce.models import (
+    Member,
+    OutboxMessage,
+    OutboxState,
+    Position,
+    ReminderItem,
+    Task,
+    TaskStatus,
+    Unit,
+    User,
+)
+from taskforce.models.types import UTCDateTime
+from taskforce.services import settings, workdays
+
+MAIL_KIND = "reminder"
+ESCALATION = "escalation"
+DUE = "due"
+OVERDUE = "overdue"
+# A task reported done waits for the leadership's acceptance: its unit is not reminded.
+REMINDED_STATUSES = (TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
+LEADERSHIP = (Position.LEADER, Position.PERMANENT_DEPUTY, Position.DEPUTY)
+# Rows per VALUES list, well under the bound-parameter limits of SQLite and PostgreSQL.
+CHUNK = 500
+# The PostgreSQL advisory lock that makes concurrent planning passes wait for each other.
+PLAN_LOCK = 0x7A5C0001
+
+
+@dataclass
+class PlanSummary:
+    """What a planning pass made (or, for a dry run, would make)."""
+
+    today: object
+    items: int = 0
+    messages: int = 0
+    dry_run: bool = False
+
+
+def before_kind(days):
+    return f"before_{days}"
+
+
+# Reminder points ------------------------------------------------------------------------------
+
+def latest_point(cal, policy, due_on, today):
+    """``(kind, point_on)`` of the latest reminder point reached by ``today``, or None.
+
+    A task due on a day off is treated as due on the last working day before it.
+    Overdue points are every ``overdue_every`` working days after the due date.
+    """
+    deadline = cal.on_or_before(due_on)
+    points = [(before_kind(n), cal.add(deadline, -n)) for n in policy.days_before]
+    if policy.on_due_day:
+        points.append((DUE, deadline))
+    if policy.overdue_every and due_on < today:
+        periods = cal.count(due_on, today) // policy.overdue_every
+        if periods:
+            points.append((OVERDUE, cal.add(due_on, periods * policy.overdue_every)))
+    reached = [point for point in points if point[1] <= today]
+    return max(reached, key=lambda point: point[1]) if reached else None
+
+
+def escalation_point(cal, policy, due_on, today):
+    """The day a task due on ``due_on`` is escalated, when ``today`` has reached it."""
+    if not policy.escalate_after or cal.count(due_on, today) < policy.escalate_after:
+        return None
+    return cal.add(due_on, policy.escalate_after)
+
+
+def _point_rows(session, cal, policy, today):
+    """Reminder and escalation points, per due date of the open tasks.
+
+    The policy depends only on the due date, so this loops over the distinct due dates
+    (a few hundred, whatever the number of tasks), never over the tasks themselves.
+    """
+    horizon = cal.add(today, max(policy.days_before, default=0) + 1)
+    dues = session.scalars(select(Task.due_on).distinct()
+                           .where(Task.status.in_(REMINDED_STATUSES), Task.due_on <= horizon))
+    reminders, escalations = [], []
+    for due_on in dues:
+        point = latest_point(cal, policy, due_on, today)
+        if point is not None:
+            reminders.append((due_on, *point))
+        escalated_on = escalation_point(cal, policy, due_on, today)
+        if escalated_on is not None:
+            escalations.append((due_on, ESCALATION, escalated_on))
+    return reminders, escalations
+
+
+# Recipients -----------------------------------------------------------------------------------
+
+def _is_address(value):
+    local, at, domain = value.partition("@")
+    return bool(local and at and "." in domain and not any(c.isspace() for c in value))
+
+
+def _unit_address_rows(session):
+    """``(unit_id, address)`` for every active unit: its focal officer and listed addresses."""
+    rows = []
+    for unit in session.scalars(select(Unit).where(Unit.active.is_(True))):
+        for address in unit.notify_list:
+            address = address.strip().lower()
+            if _is_address(address):
+                rows.append((unit.id, address))
+    return rows
+
+
+def _member_address():
+    return func.lower(func.trim(func.coalesce(func.nullif(Member.email, ""), User.email)))
+
+
+def _values(name, columns, rows):
+    return values(*columns, name=name).data(rows).cte(name)
+
+
+def _points_cte(rows):
+    return _values("points", [sql_column("due_on", Date), sql_column("kind", String),
+                              sql_column("point_on", Date)], rows)
+
+
+def _not_reminded_since(points, recipient, escalation):
+    """No item of the same family for this task and recipient at or after the point."""
+    family = ReminderItem.kind == ESCALATION if escalation else ReminderItem.kind != ESCALATION
+    return ~exists().where(ReminderItem.task_id == Task.id, ReminderItem.recipient == recipient,
+                           family, ReminderItem.point_on >= points.c.point_on)
+
+
+def _item_select(points, recipient, *joins, conditions, escalation):
+    query = select(Task.id, recipient, points.c.kind, points.c.point_on).select_from(Task)
+    query = query.join(points, points.c.due_on == Task.due_on)
+    for target, onclause, outer in joins:
+        query = query.join(target, onclause, isouter=outer)
+    return query.where(Task.status.in_(REMINDED_STATUSES), recipient.is_not(None),
+                       recipient != "", _not_reminded_since(points, recipient, escalation),
+                       *conditions)
+
+
+def _unit_items(points, address_rows):
+    addresses = _values("unit_addresses", [sql_column("unit_id"), sql_column("address",
+                                                                             String)],
+                        address_rows)
+    return _item_select(points, addresses.c.address,
+                        (addresses, addresses.c.unit_id == Task.unit_id, False),
+                        conditions=(), escalation=False)
+
+
+def _member_items(points):
+    address = _member_address()
+    on_task = or_(Member.id == Task.follower_id, Member.id == Task.assignee_id)
+    return _item_select(points, address, (Member, on_task, False),
+                        (User, User.id == Member.user_id, True),
+                        conditions=(Member.active.is_(True),), escalation=False)
+
+
+def _leadership_items(points):
+    address = _member_address()
+    return _item_select(points, address, (Member, Member.position.in_(LEADERSHIP), False),
+                        (User, User.id == Member.user_id, True),
+                        conditions=(Member.active.is_(True),), escalation=True)
+
+
+def _item_selects(reminder_rows, escalation_rows, address_rows):
+    """The SELECTs of the items to make, a few rows of points and addresses at a time."""
+    for start in range(0, len(reminder_rows), CHUNK):
+        points = _points_cte(reminder_rows[start:start + CHUNK])
+        yield _member_items(points)
+        for first in range(0, len(address_rows), CHUNK):
+            yield _unit_items(points, address_rows[first:first + CHUNK])
+    for start in range(0, len(escalation_rows), CHUNK):
+        yield _leadership_items(_points_cte(escalation_rows[start:start + CHUNK]))
+
+
+# The pass -------------------------------------------------------------------------------------
+
+def plan_reminders(session, *, today, now, dry_run=False):
+    """Record the reminders due by ``today`` that are missing and queue them as digests.
+
+    Flushes, never commits. A dry run writes nothing and says what a real run would make.
+    """
+    cal = workdays.calendar(session)
+    policy = settings.reminder_policy(session)
+    reminder_rows, escalation_rows = _point_rows(session, cal, policy, today)
+    address_rows = _unit_address_rows(session) if reminder_rows else []
+    selects = list(_item_selects(reminder_rows, escalation_rows, address_rows))
+    if dry_run:
+        return _dry_run(session, today, selects)
+    _serialise(session)
+    for query in selects:
+        _insert_items(session, query, now)
+    items, messages = _compose(session, cal, today=today, now=now)
+    return PlanSummary(today=today, items=items, messages=messages)
+
+
+def _serialise(session):
+    # Two passes at once would only find their inserts skipped, but could deadlock on the
+    # unique index in PostgreSQL; the second waits here for the first to commit instead.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLAN_LOCK})
+
+
+def _insert_items(session, query, now):
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows = query.add_columns(literal(now, UTCDateTime()))
+    statement = insert(ReminderItem).from_select(
+        ["task_id", "recipient", "kind", "point_on", "created_at"], rows
+    ).on_conflict_do_nothing(index_elements=["task_id", "recipient", "kind", "point_on"])
+    session.execute(statement)
+
+
+def _dry_run(session, today, selects):
+    new = set()
+    for query in selects:
+        new.update(tuple(row) for row in session.execute(query))
+    waiting = session.scalars(select(ReminderItem.recipient)
+                              .where(ReminderItem.outbox_id.is_(None))).all()
+    recipients = {row[1] for row in new} | set(waiting)
+    return PlanSummary(today=today, items=len(new), messages=len(recipients), dry_run=True)
+
+
+# Digests --------------------------------------------------------------------------------------
+
+def _compose(session, cal, *, today, now):
+    """One outbox message per recipient for the items not yet in one; (items, messages)."""
+    rows = session.execute(
+        select(ReminderItem, Task, Unit.name)
+        .join(Task, Task.id == ReminderItem.task_id)
+        .outerjoin(Unit, Unit.id == Task.unit_id)
+        .where(ReminderItem.outbox_id.is_(None))
+        .order_by(ReminderItem.recipient, Task.due_on, Task.id)
+    ).all()
+    by_recipient = defaultdict(list)
+    for item, task, unit_name in rows:
+        by_recipient[item.recipient].append((item, task, unit_name))
+    if not by_recipient:
+        return 0, 0
+    accounts = _accounts(session, list(by_recipient))
+    numbers = _sent_today(session, today)
+    for recipient, entries in by_recipient.items():
+        user_id, locale = accounts.get(recipient, (None, None))
+        locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        numbers[recipient] += 1
+        subject, body_text, body_html = render_digest(cal, entries, today=today, locale=locale)
+        message = OutboxMessage(
+            dedupe_key=dedupe_key(recipient, today, numbers[recipient]), kind=MAIL_KIND,
+            recipient=recipient, recipient_user_id=user_id, locale=locale,
+            subject=subject[:500], body_text=body_text, body_html=body_html,
+            state=OutboxState.PENDING, attempts=0, next_attempt_at=now, created_at=now)
+        session.add(message)
+        session.flush()
+        ids = [item.id for item, _task, _unit in entries]
+        for start in range(0, len(ids), CHUNK):
+            session.execute(update(ReminderItem)
+                            .where(ReminderItem.id.in_(ids[start:start + CHUNK]))
+                            .values(outbox_id=message.id))
+    return len(rows), len(by_recipient)
+
+
+def dedupe_key(recipient, day, number):
+    """The outbox key of the ``number``-th reminder digest of ``day`` for ``recipient``."""
+    key = f"{MAIL_KIND}:{recipient}:{day.isoformat()}:{number}"
+    if len(key) > 255:
+        digest = hashlib.sha256(recipient.encode()).hexdigest()
+        key = f"{MAIL_KIND}:{digest}:{day.isoformat()}:{number}"
+    return key
+
+
+def _sent_today(session, today):
+    """How many digests each recipient already has for ``today``."""
+    pattern = f"{MAIL_KIND}:%:{today.isoformat()}:%"
+    rows = session.execute(select(OutboxMessage.recipient, func.count(OutboxMessage.id))
+                           .where(OutboxMessage.kind == MAIL_KIND,
+                                  OutboxMessage.dedupe_key.like(pattern))
+                           .group_by(OutboxMessage.recipient))
+    counts = defaultdict(int)
+    counts.update({recipient: count for recipient, count in rows})
+    return counts
+
+
+def _accounts(session, addresses):
+    """``{address: (user_id, locale)}`` for the addresses that belong to an account."""
+    found = {}
+    for start in range(0, len(addresses), CHUNK):
+        chunk = addresses[start:start + CHUNK]
+        rows = session.execute(select(User.id, func.lower(User.email), User.locale)
+                               .where(func.lower(User.email).in_(chunk)))
+        found.update({email: (user_id, locale) for user_id, email, locale in rows})
+    return found
+
+
+# Rendering ------------------------------------------------------------------------------------
+
+def task_link(task_id):
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/tasks/{task_id}"
+
+
+def _standing(cal, due_on, today):
+    """``(state, working days)``: "ahead" with the days left, "today", or "overdue"."""
+    if due_on < today:
+        return "overdue", cal.count(due_on, today)
+    left = cal.count(today, cal.on_or_before(due_on))
+    return ("ahead", left) if left else ("today", 0)
+
+
+def _digest_rows(cal, entries, today):
+    tasks = {}
+    for item, task, unit_name in entries:
+        row = tasks.get(task.id)
+        if row is None:
+            state, days = _standing(cal, task.due_on, today)
+            row = tasks[task.id] = {"title": task.title, "unit": unit_name or "",
+                                    "due_on": task.due_on, "state": state, "days": days,
+                                    "progress": task.progress, "escalated": False,
+                                    "link": task_link(task.id)}
+        row["escalated"] = row["escalated"] or item.kind == ESCALATION
+    return sorted(tasks.values(), key=lambda row: (not row["escalated"], row["due_on"]))
+
+
+def render_digest(cal, entries, *, today, locale):
+    """``(subject, text, html)`` of one recipient's digest, in ``locale``."""
+    rows = _digest_rows(cal, entries, today)
+    escalated = sum(1 for row in rows if row["escalated"])
+    with force_locale(locale):
+        if escalated:
+            subject = ngettext("Escalation: %(num)s task is seriously overdue",
+                               "Escalation: %(num)s tasks are seriously overdue", escalated)
+        else:
+            subject = ngettext("Reminder: %(num)s task is due or overdue",
+                               "Reminder: %(num)s tasks are due or overdue", len(rows))
+        context = {"rows": rows, "today": today, "subject": subject,
+                   "base_url": current_app.config["BASE_URL"].rstrip("/")}
+        return (subject, render_template("emails/reminder.txt", **context),
+                render_template("emails/reminder.html", **context))
+
+
+# Reading back ---------------------------------------------------------------------------------
+
+def items_of_message(session, message_id):
+    """The reminder items a digest carries, with their task titles."""
+    return session.execute(
+        select(ReminderItem, Task.title)
+        .join(Task, Task.id == ReminderItem.task_id)
+        .where(ReminderItem.outbox_id == message_id)
+        .order_by(Task.due_on, Task.id)
+    ).all()
+

@@ -1,0 +1,109 @@
+"""Reviews: the list, one stored review, building one, e-mailing it, its downloads."""
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from taskforce.extensions import db
+from taskforce.models import Review, ReviewKind
+from taskforce.permissions import get_or_404, require
+from taskforce.services import clock, exports, review_exports, reviews
+from taskforce.services.errors import DomainError
+from taskforce.web.helpers import label
+from taskforce.web.reviews import bp
+from taskforce.web.reviews.forms import BuildForm, SendForm
+from taskforce.web.utils import apply_error, paginate
+
+# An SVG may style itself but never run or fetch anything.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+@bp.route("/reviews")
+@require("reviews.view")
+def index():
+    kind = request.args.get("kind", "")
+    query = select(Review).order_by(Review.period_end.desc(), Review.id.desc())
+    if kind in set(ReviewKind):
+        query = query.where(Review.kind == kind)
+    return render_template("reviews/index.html", page=paginate(db, query), kind=kind,
+                           kinds=list(ReviewKind))
+
+
+@bp.route("/reviews/<int:review_id>")
+@require("reviews.view")
+def detail(review_id):
+    review = get_or_404(Review, review_id)
+    return render_template("reviews/detail.html", review=review,
+                           s=reviews.readable(review.snapshot),
+                           title=reviews.review_title(review), send_form=SendForm())
+
+
+@bp.route("/reviews/new", methods=["GET", "POST"])
+@require("reviews.build")
+def build():
+    form = BuildForm()
+    if form.validate_on_submit():
+        now = clock.now()
+        try:
+            review, made = reviews.build_or_get(
+                db.session, kind=form.kind.data, start=form.start.data, end=form.end.data,
+                actor=current_user, now=now, today=clock.today(), number=form.number.data)
+            queued = reviews.send_review(db.session, review, now=now, actor=current_user) \
+                if form.send.data else 0
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The review has been built.") if made else
+                  _("This period has been reviewed already; here is that review."), "success")
+            if form.send.data:
+                flash(_("%(count)s e-mails queued.", count=queued), "info")
+            return redirect(url_for("reviews.detail", review_id=review.id))
+    return render_template("reviews/build.html", form=form)
+
+
+@bp.route("/reviews/<int:review_id>/send", methods=["POST"])
+@require("reviews.build")
+def send(review_id):
+    review = get_or_404(Review, review_id)
+    if SendForm().validate_on_submit():
+        queued = reviews.send_review(db.session, review, now=clock.now(), actor=current_user)
+        db.session.commit()
+        flash(_("%(count)s e-mails queued.", count=queued) if queued else
+              _("Everyone has been sent this review already."), "success")
+    return redirect(url_for("reviews.detail", review_id=review.id))
+
+
+@bp.route("/reviews/<int:review_id>/trend.svg")
+@require("reviews.view")
+def trend(review_id):
+    review = get_or_404(Review, review_id)
+    response = Response(reviews.chart(review, "svg"), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = SVG_POLICY
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _download(data, mimetype, review, extension):
+    name = f"so-ket-{review.kind}-{review.period_start:%Y%m%d}-{review.period_end:%Y%m%d}"
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{extension}"'})
+
+
+@bp.route("/reviews/<int:review_id>/review.xlsx")
+@require("reviews.view")
+def export_xlsx(review_id):
+    review = get_or_404(Review, review_id)
+    return _download(review_exports.review_xlsx(review, kind_label=label),
+                     exports.XLSX_MIMETYPE, review, "xlsx")
+
+
+@bp.route("/reviews/<int:review_id>/report.docx")
+@require("reviews.view")
+def export_docx(review_id):
+    review = get_or_404(Review, review_id)
+    data = review_exports.review_docx(review, chart_png=reviews.chart(review, "png"),
+                                      **review_exports.report_header(db.session))
+    return _download(data, review_exports.DOCX_MIMETYPE, review, "docx")

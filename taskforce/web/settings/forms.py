@@ -1,0 +1,72 @@
+"""The settings form: field rules only; the service checks the values against each other."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from taskforce.web.forms import BaseForm
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _percent(label):
+    return DecimalField(label, places=2, validators=[InputRequired(),
+                                                     NumberRange(min=0.01, max=100)])
+
+
+def _working_days(label):
+    return IntegerField(label, validators=[InputRequired(), NumberRange(min=0, max=60)])
+
+
+class SettingsForm(BaseForm):
+    target_share = _percent(_l("Target share of services at level 4 (%)"))
+    target_on = DateField(_l("Date by which the target must be reached"), format=DATE_FORMATS,
+                          invalid_value_message=_l("Enter the date as dd/mm/yyyy."),
+                          validators=[Optional()])
+    national_share = _percent(_l("National share for comparison (%)"))
+    reminder_days_before = StringField(
+        _l("Remind this many working days before the due date (comma separated)"),
+        validators=[Optional(), Length(max=100)])
+    reminder_on_due_day = BooleanField(_l("Remind on the due day"))
+    reminder_overdue_every = _working_days(
+        _l("While overdue, remind every … working days (0: never)"))
+    reminder_escalate_after = _working_days(
+        _l("Escalate to the leader and deputies after … working days overdue (0: never)"))
+    extra_days_off = TextAreaField(
+        _l("Extra days off (one date per line, dd/mm/yyyy)"),
+        validators=[Optional(), Length(max=10000)])
+    makeup_workdays = TextAreaField(
+        _l("Make-up working days (one date per line, dd/mm/yyyy)"),
+        validators=[Optional(), Length(max=10000)])
+    review_weekly_cron = StringField(_l("Weekly review schedule (crontab)"),
+                                     validators=[InputRequired(), Length(max=100)])
+    review_monthly_cron = StringField(_l("Monthly review schedule (crontab)"),
+                                      validators=[InputRequired(), Length(max=100)])
+    submit = SubmitField(_l("Save"))
+
+    def fill(self, values):
+        """Show the values in force (shares as percentages, dates as dd/mm/yyyy lines)."""
+        for name in ("target_share", "national_share"):
+            getattr(self, name).data = round(values[name] * 100, 2)
+        for name in ("extra_days_off", "makeup_workdays"):
+            getattr(self, name).data = "\n".join(d.strftime("%d/%m/%Y") for d in values[name])
+        for name in ("target_on", "reminder_days_before", "reminder_on_due_day",
+                     "reminder_overdue_every", "reminder_escalate_after", "review_weekly_cron",
+                     "review_monthly_cron"):
+            getattr(self, name).data = values[name]
+
+    def values(self):
+        """The submitted values as the settings service takes them."""
+        data = {name: field.data for name, field in self._fields.items()
+                if name not in ("submit", "csrf_token")}
+        for name in ("target_share", "national_share"):
+            data[name] = float(data[name]) / 100
+        return data
