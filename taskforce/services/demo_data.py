@@ -1066,7 +1066,13 @@ class _Loader:
                     "effective_on": day, "status": ClaimStatus.PENDING, "source": "claim",
                     "claimed_by_id": job.reporter.id, "claimed_at": when,
                     "verified_by_id": None, "verified_at": None, "return_reason": None,
-                    "evidence_note": CLAIM_EVIDENCE})
+                    "evidence_note": CLAIM_EVIDENCE, "prerequisites": self._ticked(plan)})
+
+    @staticmethod
+    def _ticked(plan):
+        """The level-4 checklist as the claimant ticks it: all that the service needs."""
+        return {"online_processing": True, "online_payment": plan.has_fee,
+                "online_result": True, "evaluation": True}
 
     def _decide(self, job, when, leader, status):
         for claim in self.claims:
@@ -1115,7 +1121,8 @@ class _Loader:
         return None
 
     def _prerequisites(self, plan):
-        if plan.level == 4 or plan.claim == ClaimStatus.PENDING:
+        # A pending claim's checklist reaches the service only when the claim is verified.
+        if plan.level == 4:
             payment, evaluation, result = plan.has_fee, True, True
         elif plan.level < 3:
             payment = evaluation = result = False
@@ -1148,7 +1155,7 @@ class _Loader:
                 "effective_on": self.on(day), "status": ClaimStatus.VERIFIED, "source": source,
                 "task_id": None, "claimed_by_id": None, "claimed_at": when,
                 "verified_by_id": None, "verified_at": when, "return_reason": None,
-                "evidence_note": None}
+                "evidence_note": None, "prerequisites": None}
 
     def _claim_row(self, claim):
         row = {key: value for key, value in claim.items() if key not in ("plan", "task")}

@@ -1,4 +1,4 @@
-"""The assignment wizard's quotas against a hand-computed fixture, and its all-or-nothing creation."""
+"""The assignment wizard: quotas against a hand-computed fixture, all-or-nothing creation."""
 
 from datetime import date
 

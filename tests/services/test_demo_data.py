@@ -3,7 +3,7 @@
 import functools
 import re
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -28,7 +28,7 @@ from taskforce.models import (
     UnitKind,
     User,
 )
-from taskforce.services import accounts, demo_data, kpi, settings
+from taskforce.services import accounts, catalog, demo_data, kpi, settings
 from taskforce.services.text import fold
 from tests.conftest import clean_database
 
@@ -190,11 +190,24 @@ def test_claims_await_verification_or_were_returned(loaded):
         assert claim.claimed_by_id in claimants and claim.task_id is not None
         assert TODAY - timedelta(days=7) <= claim.effective_on <= TODAY
         assert (claim.from_level, claim.to_level, claim.service.level) == (3, 4, 3)
+        ticked = claim.prerequisites
+        assert ticked["online_result"] and ticked["evaluation"]
+        assert ticked["online_payment"] == claim.service.has_fee
     returned = db.session.scalars(select(LevelChange).where(
         LevelChange.status == ClaimStatus.RETURNED)).all()
     assert len(returned) == 2
     assert all(claim.return_reason and claim.verified_by_id for claim in returned)
     assert all(claim.service.missing_level4_prerequisites for claim in returned)
+
+
+def test_a_pending_claim_verified_in_the_app_brings_the_service_to_level4(loaded):
+    claim = db.session.scalar(select(LevelChange).where(
+        LevelChange.status == ClaimStatus.PENDING).order_by(LevelChange.id).limit(1))
+    assert claim.service.missing_level4_prerequisites
+    catalog.verify_claim(db.session, claim, actor=_user("member@taskforce.test"),
+                         now=datetime.now(UTC))
+    assert claim.service.level == 4
+    assert claim.service.missing_level4_prerequisites == []
 
 
 def test_usage_is_plausible(loaded):

@@ -12,7 +12,7 @@ from flask import current_app
 from taskforce.extensions import db
 from taskforce.models import Attachment, ExtensionRequest, OutboxMessage
 from taskforce.models.types import utcnow
-from taskforce.services import reviews
+from taskforce.services import calendar, reviews
 from tests import factories
 
 ROLES = ("anonymous", "admin", "leader", "member", "unit_officer", "viewer")
@@ -69,6 +69,15 @@ ROUTES = {
     "tasks.extension_request": ("GET", "/tasks/{task}/extensions/new", {"leader"}),
     "tasks.extension_decide": ("POST", "/tasks/{task}/extensions/{extension}/decide",
                                {"leader"}),
+    # The assignment wizard, the calendar and its secret-address feeds, notifications.
+    "tasks.wizard": ("GET", "/tasks/assign", {"leader"}),
+    "tasks.calendar": ("GET", "/calendar", EVERYONE),
+    "tasks.calendar_reset": ("GET", "/calendar/token", EVERYONE),
+    "tasks.ical_user": ("GET", "/calendar/{calendar_token}.ics", PUBLIC),
+    "tasks.ical_unit": ("GET", "/calendar/unit/{unit_token}.ics", PUBLIC),
+    "notifications.index": ("GET", "/notifications", EVERYONE),
+    "notifications.read": ("POST", "/notifications/read", EVERYONE),
+    "admin.audit": ("GET", "/admin/audit", {"admin", "leader"}),
     # Reviews: everyone reads them; the leadership (and admins) build and e-mail them.
     "reviews.index": ("GET", "/reviews", EVERYONE),
     "reviews.detail": ("GET", "/reviews/{review}", EVERYONE),
@@ -115,7 +124,9 @@ def build_world():
     db.session.commit()
     return {"message": message.id, "review": review.id, "unit": unit.id, "user": user.id, "member": member.id,
             "task": task.id, "extension": extension.id, "change": service.level_changes[0].id,
-            "service": service.id, "claim": claim.id, "file": evidence.id}
+            "service": service.id, "claim": claim.id, "file": evidence.id,
+            "calendar_token": user.calendar_token,
+            "unit_token": calendar.unit_token(unit.id, current_app.config["SECRET_KEY"])}
 
 
 def test_every_route_is_in_the_table(app):

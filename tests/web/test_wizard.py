@@ -128,8 +128,8 @@ class TestStepTwo:
         assert not is_ticked(page, s["a2"])
         assert "Quota: 2" in page and "Quota: 1" in page
         assert "already in open tasks: 1" in page
-        assert 'id="svc-%d"' % s["c2"].id in page and not is_ticked(page, s["c2"])
-        assert 'id="svc-%d"' % s["c1"].id not in page
+        assert f'id="svc-{s["c2"].id}"' in page and not is_ticked(page, s["c2"])
+        assert f'id="svc-{s["c1"].id}"' not in page
         follower = world["follower"]
         assert f'<option value="{follower.id}" selected>' in page
 
