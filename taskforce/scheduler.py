@@ -254,7 +254,7 @@ class Scheduler:
         self.aps.add_job(self.tick, IntervalTrigger(seconds=self.renew_seconds,
                                                     timezone=self.zone),
                          id="lease", name="lease", next_run_time=utcnow(),
-                         misfire_grace_time=self.renew_seconds)
+                         misfire_grace_time=None)  # a late renewal is still worth making
         self.aps.start()
         self.app.logger.info("Scheduler %s started", self.holder)
 

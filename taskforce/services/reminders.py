@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from taskforce.models import (
     Member,
+    Notification,
     OutboxMessage,
     OutboxState,
     Position,
@@ -268,12 +269,22 @@ def _compose(session, cal, *, today, now):
             state=OutboxState.PENDING, attempts=0, next_attempt_at=now, created_at=now)
         session.add(message)
         session.flush()
+        if user_id is not None:
+            session.add_all(_in_app(user_id, entries, today, now))
         ids = [item.id for item, _task, _unit in entries]
         for start in range(0, len(ids), CHUNK):
             session.execute(update(ReminderItem)
                             .where(ReminderItem.id.in_(ids[start:start + CHUNK]))
                             .values(outbox_id=message.id))
     return len(rows), len(by_recipient)
+
+
+def _in_app(user_id, entries, today, now):
+    """The same reminders as in-app notifications, for a recipient with an account."""
+    tasks = {task.id: task for _item, task, _unit in entries}
+    return [Notification(user_id=user_id, task_id=task.id, message="", created_at=now,
+                         kind="overdue" if task.due_on < today else "due_soon")
+            for task in tasks.values()]
 
 
 def dedupe_key(recipient, day, number):

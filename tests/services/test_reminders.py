@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from taskforce.extensions import db
-from taskforce.models import OutboxMessage, Position, ReminderItem, TaskStatus
+from taskforce.models import Notification, OutboxMessage, Position, ReminderItem, TaskStatus
 from taskforce.services import reminders, settings
 from taskforce.services.reminders import escalation_point, latest_point, plan_reminders
 from taskforce.services.settings import ReminderPolicy
@@ -175,6 +175,8 @@ def test_escalation_goes_to_the_leadership_once(world):
     assert deputy.locale == "en" and deputy.recipient_user_id is not None
     assert deputy.subject == "Escalation: 1 task is seriously overdue"
     assert "Escalated to the leadership." in deputy.body_text
+    in_app = db.session.execute(select(Notification.user_id, Notification.kind)).all()
+    assert in_app == [(deputy.recipient_user_id, "overdue")]  # the one with an account
 
 
 def test_an_item_reaching_its_point_later_goes_into_a_further_message(world):

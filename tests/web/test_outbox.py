@@ -17,7 +17,7 @@ NOW = datetime(2020, 11, 16, 1, 0, tzinfo=UTC)
 
 
 def test_the_list_shows_each_state_and_filters(client, login_as):
-    login_as("admin")
+    login_as("admin", locale="en")
     pending, sent, failed = queue(3)
     sent.state, failed.state = "sent", "failed"
     failed.last_error = "SMTPRecipientsRefused: 550 No such user"
@@ -33,7 +33,7 @@ def test_the_list_shows_each_state_and_filters(client, login_as):
 
 
 def test_an_empty_outbox_says_where_messages_come_from(client, login_as):
-    login_as("admin")
+    login_as("admin", locale="en")
     assert "flask reminders plan" in client.get("/admin/outbox").get_data(as_text=True)
 
 
@@ -53,7 +53,7 @@ def count_queries(client, url):
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_list_costs_a_fixed_number_of_queries(client, login_as, size, request):
-    login_as("admin")
+    login_as("admin", locale="en")
     queue(size)
     count = count_queries(client, "/admin/outbox")
     key = "taskforce/outbox-queries"
@@ -64,7 +64,7 @@ def test_the_list_costs_a_fixed_number_of_queries(client, login_as, size, reques
 
 
 def test_a_message_shows_its_text_html_items_and_tries(app, client, login_as):
-    login_as("admin")
+    login_as("admin", locale="en")
     unit = factories.unit(focal_email="dau-moi@stp.test")
     task = factories.task(unit, title="Nâng cấp thủ tục cấp phiếu lý lịch tư pháp")
     (message,) = queue(1)
@@ -84,7 +84,7 @@ def test_a_message_shows_its_text_html_items_and_tries(app, client, login_as):
 
 
 def test_a_message_downloads_as_eml_with_its_stable_message_id(client, login_as):
-    login_as("admin")
+    login_as("admin", locale="en")
     (message,) = queue(1)
     response = client.get(f"/admin/outbox/{message.id}.eml")
     parsed = email.message_from_bytes(response.data, policy=policy.default)
@@ -94,7 +94,7 @@ def test_a_message_downloads_as_eml_with_its_stable_message_id(client, login_as)
 
 
 def test_a_delivered_file_shows_where_it_was_written(app, client, login_as):
-    login_as("admin")
+    login_as("admin", locale="en")
     (message,) = queue(1)
     mailer.deliver_pending(db.session, now=NOW, transport=mailer.transport_for(app.config))
     page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
@@ -104,7 +104,7 @@ def test_a_delivered_file_shows_where_it_was_written(app, client, login_as):
 
 
 def test_a_failed_message_can_be_sent_again(app, client, login_as):
-    login_as("admin")
+    login_as("admin", locale="en")
     (message,) = queue(1)
     message.state, message.attempts = "failed", 8
     db.session.commit()
@@ -121,7 +121,7 @@ def test_a_failed_message_can_be_sent_again(app, client, login_as):
 
 
 def test_sending_again_a_message_that_did_not_fail_changes_nothing(client, login_as):
-    login_as("admin")
+    login_as("admin", locale="en")
     (message,) = queue(1)
     message.state = "sent"
     db.session.commit()
@@ -141,5 +141,5 @@ def test_only_administrators_see_the_outbox(client, login_as, role):
 
 
 def test_an_unknown_message_is_not_found(client, login_as):
-    login_as("admin")
+    login_as("admin", locale="en")
     assert client.get("/admin/outbox/999999").status_code == 404

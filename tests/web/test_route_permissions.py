@@ -122,9 +122,10 @@ def build_world():
                             subject="Nhắc việc", body_text="Nhắc việc", body_html="<p>x</p>")
     db.session.add(message)
     db.session.commit()
-    return {"message": message.id, "review": review.id, "unit": unit.id, "user": user.id, "member": member.id,
-            "task": task.id, "extension": extension.id, "change": service.level_changes[0].id,
-            "service": service.id, "claim": claim.id, "file": evidence.id,
+    return {"message": message.id, "review": review.id, "unit": unit.id, "user": user.id,
+            "member": member.id, "task": task.id, "extension": extension.id,
+            "change": service.level_changes[0].id, "service": service.id, "claim": claim.id,
+            "file": evidence.id,
             "calendar_token": user.calendar_token,
             "unit_token": calendar.unit_token(unit.id, current_app.config["SECRET_KEY"])}
 

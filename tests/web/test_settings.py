@@ -25,7 +25,7 @@ def admin_client(make_app):
         client = app.test_client()
         from tests import factories
 
-        user = factories.user(role="admin")
+        user = factories.user(role="admin", locale="en")
         db.session.commit()
         client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
         yield client

@@ -263,17 +263,26 @@ def test_new_task_with_a_service_of_another_unit(client, world, sign_in):
 @pytest.mark.parametrize("data, files, message", [
     ({"status": "done"}, (), "set by a decision of the leadership"),
     ({"status": "in_progress", "progress": "140"}, (), "Number must be between 0 and 100."),
-    ({"status": "in_progress"}, [(BytesIO(EXE), "setup.exe")], "This kind of file"),
+    ({"status": "in_progress"}, [(BytesIO(EXE[:80]), "setup.exe")], "This kind of file"),
     ({"status": "in_progress"}, [(BytesIO(PNG * 3), "anh.png")], "The file is too large"),
 ])
 def test_bad_updates_change_nothing(app, client, world, sign_in, data, files, message):
     app.config["MAX_UPLOAD_BYTES"] = 100
-    sign_in(world["officer"])
-    response = post_files(client, f"/tasks/{world['task'].id}/updates", data, files)
+    general = world["foreign_task"]
+    sign_in(world["other_officer"])
+    response = post_files(client, f"/tasks/{general.id}/updates", data, files)
     assert response.status_code == 200
     assert message in text(response)
     assert count(StatusUpdate) == 0 and count(Attachment) == 0
-    assert db.session.get(Task, world["task"].id).status == "new"
+    assert db.session.get(Task, general.id).status == "new"
+
+
+def test_an_upgrade_task_takes_no_typed_progress(client, world, sign_in):
+    sign_in(world["officer"])
+    url = f"/tasks/{world['task'].id}"
+    assert 'name="progress"' not in text(client.get(url))
+    client.post(f"{url}/updates", data={"status": "in_progress", "progress": "90"})
+    assert db.session.get(Task, world["task"].id).progress == 0
 
 
 def test_claim_on_a_service_outside_the_task(client, world, sign_in):
@@ -320,7 +329,7 @@ def test_extension_refused_then_approved(app, client, world, sign_in):
     assert "Open, overdue" in text(client.get(url))
     response = client.post(f"{url}/extensions/new", data={"requested_due_on": "10/12/2020",
                                                            "reason": "Chờ VNPT"})
-    assert "after the current due date (15/12/2020)" in text(response)
+    assert "The due date cannot be in the past." in text(response)
     client.post(f"{url}/extensions/new", data={"requested_due_on": "2021-01-15",
                                                "reason": "Chờ VNPT kết nối"})
     sign_in(world["leader"])
@@ -347,6 +356,17 @@ def test_extension_refused_then_approved(app, client, world, sign_in):
     listing = text(client.get("/tasks"))
     assert "15/01/2021" in listing and "originally 15/12/2020" in listing
     assert "moved 1 time" in listing
+
+
+def test_extension_must_move_the_date_later(client, world, sign_in):
+    sign_in(world["officer"])
+    response = client.post(f"/tasks/{world['task'].id}/extensions/new",
+                           data={"requested_due_on": "15/12/2020", "reason": "Chờ VNPT"})
+    assert "Ask for a date after the current due date (15/12/2020)." in text(response)
+    response = client.post(f"/tasks/{world['task'].id}/extensions/new",
+                           data={"requested_due_on": "20/12/2020", "reason": ""})
+    assert "This field is required." in text(response)
+    assert count(ExtensionRequest) == 0
 
 
 def test_extension_of_another_task_is_not_found(client, world, sign_in):

@@ -161,6 +161,8 @@ def edit(task_id):
 def _update_form(task):
     form = UpdateForm()
     form.fill_choices(task.status, tasks.allowed_update_statuses(task), tasks.status_label)
+    if task.kind == TaskKind.UPGRADE:
+        del form.progress  # computed from the verified services, never typed in
     return form
 
 
@@ -202,7 +204,7 @@ def update(task_id):
         try:
             tasks.log_update(
                 db.session, task, actor=current_user, now=clock.now(), today=clock.today(),
-                note=form.note.data, progress=form.progress.data, status=form.status.data,
+                note=form.note.data, progress=form.data.get("progress"), status=form.status.data,
                 uploads=form.evidence.data, upload_dir=current_app.config["UPLOAD_DIR"],
                 max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
         except DomainError as error:
