@@ -158,11 +158,12 @@ def acquire_lease(session, *, holder, now, seconds, name=LEASE_NAME):
     if taken:
         return True
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    created = session.execute(insert(SchedulerLease.__table__)
-                              .values(name=name, holder=holder, acquired_at=now,
-                                      expires_at=expires)
-                              .on_conflict_do_nothing(index_elements=["name"])).rowcount
-    return bool(created)
+    created = session.scalar(insert(SchedulerLease.__table__)
+                             .values(name=name, holder=holder, acquired_at=now,
+                                     expires_at=expires)
+                             .on_conflict_do_nothing(index_elements=["name"])
+                             .returning(lease.name))
+    return created is not None
 
 
 def release_lease(session, *, holder, now, name=LEASE_NAME):

@@ -73,19 +73,20 @@ class Handler:
 class SMTPServer:
     """aiosmtpd on a fixed local port that can be stopped and started again."""
 
-    def __init__(self, handler, port=None, tls=None):
+    def __init__(self, handler, port=None, tls=None, utf8=True):
         self.handler = handler
         self.port = port or free_port()
         self.tls = tls
+        self.utf8 = utf8
         self.controller = None
 
     def start(self):
-        kwargs = {}
+        kwargs = {"enable_SMTPUTF8": self.utf8}
         if self.tls is not None:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(self.tls.cert, self.tls.key)
-            kwargs = {"tls_context": context, "require_starttls": True,
-                      "authenticator": self.handler.authenticate, "auth_required": True}
+            kwargs.update(tls_context=context, require_starttls=True,
+                          authenticator=self.handler.authenticate, auth_required=True)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
                                      **kwargs)
         self.controller.start()

@@ -140,14 +140,28 @@ def holder_pid(holder):
     return int(holder.split(":")[1]) if holder else None
 
 
+def start_logged(command, env, **kw):
+    """Start ``command`` with its output collected, line by line, by a thread."""
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, **kw)
+    process.lines = []
+    process.reader = threading.Thread(target=lambda: process.lines.extend(process.stdout),
+                                      daemon=True)
+    process.reader.start()
+    return process
+
+
+def became_active(process):
+    return sum("is now the active one" in line for line in list(process.lines))
+
+
 def test_two_scheduler_commands_share_one_lease_and_take_over(app, world, tmp_path):
     command = [sys.executable, "-m", "flask", "--app", "app", "scheduler"]
     env = scheduler_env(app, tmp_path)
     processes = {}
     try:
         for _n in range(2):
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.PIPE, text=True)
+            process = start_logged(command, env)
             processes[process.pid] = process
         holder = wait_for(current_holder, 90)
         assert holder_pid(holder) in processes
@@ -155,6 +169,8 @@ def test_two_scheduler_commands_share_one_lease_and_take_over(app, world, tmp_pa
         assert wait_for(lambda: count(Review) == 2, 60)
         time.sleep(LEASE + 2 * RENEW)
         assert current_holder() == holder, "the lease is renewed, not passed around"
+        assert [became_active(p) for p in processes.values()].count(1) == 1
+        assert sum(became_active(p) for p in processes.values()) == 1
         assert count(Review) == 2 and count(OutboxMessage, OutboxMessage.kind == "review") == 6
 
         active = processes.pop(holder_pid(holder))
@@ -162,15 +178,17 @@ def test_two_scheduler_commands_share_one_lease_and_take_over(app, world, tmp_pa
         active.wait(timeout=10)
         killed_at = time.monotonic()
         new_holder = wait_for(lambda: (h := current_holder()) and h != holder and h, 60)
-        assert holder_pid(new_holder) in processes
+        (standby,) = processes.values()
+        assert holder_pid(new_holder) == standby.pid
         assert time.monotonic() - killed_at < LEASE + RENEW + 5  # well within a minute
+        assert wait_for(lambda: became_active(standby) == 1, 10), "".join(standby.lines)
         time.sleep(2 * RENEW)
         assert count(Review) == 2 and count(OutboxMessage, OutboxMessage.kind == "review") == 6
 
-        (standby,) = processes.values()
         standby.send_signal(signal.SIGTERM)
-        _out, err = standby.communicate(timeout=30)
-        assert standby.returncode == 0, err
+        standby.wait(timeout=30)
+        standby.reader.join(timeout=5)
+        assert standby.returncode == 0, "".join(standby.lines)
         assert current_holder() is None, "a stopped scheduler gives the lease up"
     finally:
         for process in processes.values():
@@ -181,24 +199,20 @@ def test_two_scheduler_commands_share_one_lease_and_take_over(app, world, tmp_pa
 
 def test_the_dev_server_with_its_reloader_runs_one_scheduler(app, tmp_path):
     env = scheduler_env(app, tmp_path, TASKFORCE_ENV="development", SCHEDULER_ENABLED="1")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "run", "--debug", "--port",
-         str(free_port())], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    lines = []
-    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
-    reader.start()
+    server = start_logged([sys.executable, "-m", "flask", "--app", "app", "run", "--debug",
+                           "--port", str(free_port())], env, start_new_session=True)
     try:
         holder = wait_for(current_holder, 90)
-        assert holder is not None, "".join(lines)
+        assert holder is not None, "".join(server.lines)
         # The reloader's watching parent does not schedule; its child (the server) does.
         assert holder_pid(holder) != server.pid
         time.sleep(LEASE + 2 * RENEW)
-        assert wait_for(current_holder, 30) is not None, "".join(lines)
+        assert wait_for(current_holder, 30) is not None, "".join(server.lines)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
-        reader.join(timeout=5)
+        server.reader.join(timeout=5)
+    lines = server.lines
     started = [line for line in lines if "Scheduler" in line and "started" in line]
     # One scheduler per serving child: the first, and one after each reload (other people's
     # edits to the working tree make the reloader start a new child).

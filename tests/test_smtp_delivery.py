@@ -110,6 +110,23 @@ def test_a_refused_recipient_fails_at_once_and_a_busy_one_is_retried(app):
         server.stop()
 
 
+def test_a_message_the_server_cannot_take_fails_alone(app):
+    server = SMTPServer(Handler(), utf8=False).start()
+    try:
+        first, odd, last = queue(3)
+        odd.recipient = "người-nhận@stp.test"  # needs SMTPUTF8, which this server lacks
+        db.session.commit()
+        summary = deliver_pending(db.session, now=NOW, transport=transport_to(server))
+        assert (summary.sent, summary.failed, summary.stopped) == (2, 1, None)
+        assert sorted(server.message_ids()) == sorted(mailer.message_id(r.dedupe_key)
+                                                      for r in (first, last))
+        assert server.connections() == 1
+        db.session.expire_all()
+        assert odd.state == "failed" and "SMTPUTF8" in odd.last_error
+    finally:
+        server.stop()
+
+
 def test_starttls_checks_the_certificate_and_logs_in(app, tmp_path):
     certificate = self_signed_certificate(tmp_path)
     if certificate is None:

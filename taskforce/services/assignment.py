@@ -26,7 +26,7 @@ from taskforce.models import (
     member_units,
     task_services,
 )
-from taskforce.services import kpi, settings, tasks
+from taskforce.services import audit, kpi, settings, tasks
 from taskforce.services.errors import DomainError, PermissionDenied
 from taskforce.services.text import clean
 
@@ -232,4 +232,7 @@ def assign(session, *, actor, today, common, choices, now=None):
         except DomainError as error:
             raise UnitError(_("%(unit)s: %(error)s", unit=unit.name, error=error.message),
                             unit.id, field=error.field) from None
+    audit.record(session, actor, "task.assign", None, now=now, summary=clean(common.title),
+                 changes={"due_on": common.due_on.isoformat(), "tasks": [t.id for t in made],
+                          "units": [t.unit.name for t in made]})
     return made

@@ -12,7 +12,7 @@ from taskforce.models import AuditEvent, Unit
 from taskforce.services.errors import DomainError
 
 # Keys whose list value is a set of items rather than an [old, new] pair.
-LIST_KEYS = frozenset({"services", "codes", "files"})
+LIST_KEYS = frozenset({"services", "codes", "files", "tasks", "units"})
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
-from sqlalchemy import Date, and_, case, func, literal, select, union_all
+from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
 from taskforce.services import exports, settings
@@ -84,7 +84,7 @@ def parse_as_of(text):
     try:
         value = date.fromisoformat((text or "").strip())
     except ValueError:
-        raise DomainError(_("“%(text)s” is not a date; write it as YYYY-MM-DD.", text=text),
+        raise DomainError(_("“%(text)s” is not a date; write it as YYYY-MM-DD.", text=text[:40]),
                           field="as_of") from None
     return check_as_of(value)
 
@@ -208,50 +208,76 @@ def _months_cte(ends):
     return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("months")
 
 
-def _levels_by_month(months, statuses):
-    """A subquery (month_end, service_id, level): each service's level at each month end."""
-    ranked = (
-        select(
-            months.c.month_end,
-            LevelChange.service_id,
-            LevelChange.to_level.label("level"),
-            func.row_number()
-            .over(
-                partition_by=(months.c.month_end, LevelChange.service_id),
-                order_by=(LevelChange.effective_on.desc(), LevelChange.id.desc()),
-            )
-            .label("rn"),
-        )
-        .select_from(months)
-        .join(LevelChange, LevelChange.effective_on <= months.c.month_end)
-        .where(LevelChange.status.in_(statuses))
-        .subquery()
-    )
-    return (
-        select(ranked.c.month_end, ranked.c.service_id, ranked.c.level)
-        .where(ranked.c.rn == 1)
-        .subquery()
-    )
+def _spans(name, statuses):
+    """A CTE (service_id, level, start, next_on): each change, and when the next one came.
+
+    A change is the service's level from its date until the next change's (excluded), so
+    the level at a date is that of the one span around it: one pass over the history,
+    however many dates are asked for.
+    """
+    following = func.lead(LevelChange.effective_on, type_=Date).over(
+        partition_by=LevelChange.service_id,
+        order_by=(LevelChange.effective_on, LevelChange.id))
+    return (select(LevelChange.service_id, LevelChange.to_level.label("level"),
+                   LevelChange.effective_on.label("start"), following.label("next_on"))
+            .where(LevelChange.status.in_(statuses)).cte(name))
+
+
+def _of_active_services(query, service_id):
+    return (query.join(Service, Service.id == service_id).join(Unit, Unit.id == Service.unit_id)
+            .where(Service.active.is_(True), Unit.active.is_(True)))
+
+
+def _later(first, second):
+    return case((first > second, first), else_=second)
+
+
+def _trend_events():
+    """Dated steps of the three counts: +1 when a span starts, -1 when it ends.
+
+    A claimed level 4 counts only once the service has a verified level, as in ``compute``.
+    """
+    verified = _spans("verified_spans", [ClaimStatus.VERIFIED])
+    claimed = _spans("claimed_spans", [ClaimStatus.VERIFIED, ClaimStatus.PENDING])
+    first = (select(LevelChange.service_id, func.min(LevelChange.effective_on).label("first_on"))
+             .where(LevelChange.status == ClaimStatus.VERIFIED)
+             .group_by(LevelChange.service_id).cte("first_verified"))
+    is4 = case((verified.c.level == 4, 1), else_=0)
+    counted_from = _later(claimed.c.start, first.c.first_on)
+    claimed4 = (claimed.c.level == 4,
+                or_(claimed.c.next_on.is_(None), counted_from < claimed.c.next_on))
+    ended = verified.c.next_on.is_not(None)
+
+    def steps(on, services, level4_verified, level4, source, *conditions):
+        query = select(on.label("changed_on"), services.label("services"),
+                       level4_verified.label("level4_verified"), level4.label("level4"))
+        if source is claimed:
+            query = query.join(first, first.c.service_id == claimed.c.service_id)
+        return _of_active_services(query.where(*conditions), source.c.service_id)
+
+    zero, one = literal(0), literal(1)
+    return union_all(
+        steps(verified.c.start, one, is4, zero, verified),
+        steps(verified.c.next_on, -one, -is4, zero, verified, ended),
+        steps(counted_from, zero, zero, one, claimed, *claimed4),
+        steps(claimed.c.next_on, zero, zero, -one, claimed, *claimed4,
+              claimed.c.next_on.is_not(None)),
+    ).subquery()
 
 
 def _trend_query(ends):
+    events = _trend_events()
+    by_day = (select(events.c.changed_on, *(func.sum(events.c[key]).label(key) for key in
+                                             ("services", "level4_verified", "level4")))
+              .group_by(events.c.changed_on).subquery())
     months = _months_cte(ends)
-    verified = _levels_by_month(months, [ClaimStatus.VERIFIED])
-    claimed = _levels_by_month(months, [ClaimStatus.VERIFIED, ClaimStatus.PENDING])
     return (
-        select(
-            verified.c.month_end,
-            func.count().label("services"),
-            _count(verified.c.level == 4).label("level4_verified"),
-            _count(claimed.c.level == 4).label("level4"),
-        )
-        .select_from(verified)
-        .join(Service, Service.id == verified.c.service_id)
-        .join(Unit, Unit.id == Service.unit_id)
-        .outerjoin(claimed, and_(claimed.c.service_id == verified.c.service_id,
-                                 claimed.c.month_end == verified.c.month_end))
-        .where(Service.active.is_(True), Unit.active.is_(True))
-        .group_by(verified.c.month_end)
+        select(months.c.month_end,
+               *(func.sum(by_day.c[key]).label(key) for key in
+                 ("services", "level4_verified", "level4")))
+        .select_from(months)
+        .join(by_day, by_day.c.changed_on <= months.c.month_end)
+        .group_by(months.c.month_end)
     )
 
 

@@ -30,10 +30,6 @@ MESSAGE_ID_DOMAIN = "taskforce"
 MAX_ERROR_LENGTH = 2000
 INTERRUPTED = "interrupted: the sending process stopped before recording the outcome"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-# Errors that mean the connection (not the message) is at fault: stop, try again later.
-CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError,
-                     smtplib.SMTPHeloError, smtplib.SMTPAuthenticationError,
-                     smtplib.SMTPNotSupportedError)
 
 
 # Messages -------------------------------------------------------------------------------------
@@ -297,17 +293,27 @@ def deliver_pending(session, *, now, transport, batch_size=None):
                 _failed(session, message, error, now=clock(), summary=summary)
                 session.commit()
                 continue
-            try:
-                if connection is None:
+            if connection is None:
+                try:
                     connection, on_connection = transport.open(), 0
+                except (smtplib.SMTPException, OSError) as error:
+                    # Unreachable, refused TLS or log-in: try again at the next pass.
+                    _failed(session, message, error, now=clock(), summary=summary)
+                    session.commit()
+                    summary.stopped = _describe(error)
+                    break
+            try:
                 stored = connection.send(email, sender=sender, recipient=message.recipient,
                                          key=message.dedupe_key)
-            except (smtplib.SMTPException, OSError) as error:
+            except Exception as error:  # recorded on the message; the pass goes on if it can
                 _failed(session, message, error, now=clock(), summary=summary)
                 session.commit()
                 if _connection_broken(error):
                     summary.stopped = _describe(error)
                     break
+                if not isinstance(error, smtplib.SMTPException):
+                    connection.close()  # in an unknown state: start afresh
+                    connection = None
                 continue
             _sent(session, message, stored, now=clock())
             session.commit()
@@ -332,18 +338,20 @@ def _sent(session, message, stored_path, *, now):
 
 
 def _connection_broken(error):
-    """Whether the error is the connection's (stop the pass), not this message's."""
-    if isinstance(error, CONNECTION_ERRORS):
+    """Whether an error while sending is the connection's (stop the pass), not the message's."""
+    if isinstance(error, smtplib.SMTPServerDisconnected):
         return True
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return False
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code == 421  # the server is closing the connection
-    return True  # socket and TLS errors (SMTPException derives from OSError too)
+    if isinstance(error, smtplib.SMTPException):
+        return False  # recipients refused, SMTPUTF8 not supported: this message only
+    return isinstance(error, OSError)  # socket and TLS errors
 
 
 def _permanent(error):
-    """Whether the server refused the message for good (a 5xx reply)."""
+    """Whether the server refused the message for good (a 5xx reply, a missing extension)."""
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in error.recipients.values()]
         return bool(codes) and all(code >= 500 for code in codes)

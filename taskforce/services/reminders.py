@@ -15,7 +15,19 @@ from dataclasses import dataclass
 
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
-from sqlalchemy import Date, String, exists, func, literal, or_, select, text, update, values
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+    values,
+)
 from sqlalchemy import column as sql_column
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -157,9 +169,8 @@ def _item_select(points, recipient, *joins, conditions, escalation):
 
 
 def _unit_items(points, address_rows):
-    addresses = _values("unit_addresses", [sql_column("unit_id"), sql_column("address",
-                                                                             String)],
-                        address_rows)
+    addresses = _values("unit_addresses", [sql_column("unit_id", Integer),
+                                           sql_column("address", String)], address_rows)
     return _item_select(points, addresses.c.address,
                         (addresses, addresses.c.unit_id == Task.unit_id, False),
                         conditions=(), escalation=False)
@@ -273,9 +284,12 @@ def _compose(session, cal, *, today, now):
             session.add_all(_in_app(user_id, entries, today, now))
         ids = [item.id for item, _task, _unit in entries]
         for start in range(0, len(ids), CHUNK):
+            # "fetch" refreshes only the rows updated; the default evaluates the criteria
+            # on every item in the session, which grows with the square of the items.
             session.execute(update(ReminderItem)
                             .where(ReminderItem.id.in_(ids[start:start + CHUNK]))
-                            .values(outbox_id=message.id))
+                            .values(outbox_id=message.id)
+                            .execution_options(synchronize_session="fetch"))
     return len(rows), len(by_recipient)
 
 

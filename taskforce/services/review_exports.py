@@ -76,7 +76,7 @@ def _points(value):
 
 
 def _signed(value):
-    return format_decimal(value or 0, "+#,##0;-#,##0")
+    return format_decimal(value, "+#,##0;-#,##0") if value else "±0"
 
 
 def _class_labels():

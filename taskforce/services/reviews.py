@@ -119,7 +119,7 @@ def build_or_get(session, *, kind, start, end, actor=None, now, today=None, numb
     if existing is not None:
         return existing, False
     number = (number or "").strip()[:60] or None
-    snapshot = build_snapshot(session, kind=kind, start=start, end=end, now=now)
+    snapshot = build_snapshot(session, kind=kind, start=start, end=end, now=now, today=today)
     new_id = _insert_ignore(session, Review, [{
         "kind": kind, "period_start": start, "period_end": end, "number": number,
         "snapshot": snapshot, "created_by_id": getattr(actor, "id", None), "created_at": now,
@@ -147,8 +147,11 @@ def _utc_start_of(day):
     return datetime.combine(day, time.min, tzinfo=clock.zone()).astimezone(UTC)
 
 
-def build_snapshot(session, *, kind, start, end, now):
-    """Everything a review shows about ``start``–``end``, as JSON-safe data."""
+def build_snapshot(session, *, kind, start, end, now, today=None):
+    """Everything a review shows about ``start``–``end``, as JSON-safe data.
+
+    ``today`` is the day it is issued on (the local date of ``now`` when not given).
+    """
     target = settings.target_share(session)
     province, per_unit = kpi.compute(session, end, target)
     previous = _previous_review(session, kind, end)
@@ -159,7 +162,7 @@ def build_snapshot(session, *, kind, start, end, now):
         "kind": kind,
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "issued_on": now.astimezone(clock.zone()).date().isoformat(),
+        "issued_on": (today or now.astimezone(clock.zone()).date()).isoformat(),
         "built_at": now.astimezone(UTC).isoformat(),
         "target": target,
         "target_on": _iso(settings.target_on(session)),

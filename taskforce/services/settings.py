@@ -51,6 +51,8 @@ MAKEUP_WORKDAYS = "makeup_workdays"
 MAX_REMINDER_DAYS = 60
 MAX_LISTED_DAYS = 400
 CRONTABS = ("review_weekly_cron", "review_monthly_cron")
+REPORT_KEYS = ("report_province", "report_parent_body", "report_issuer", "report_symbol",
+               "report_recipients")
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,43 @@ def current_values(session):
         EXTRA_DAYS_OFF: day_list(session, EXTRA_DAYS_OFF),
         MAKEUP_WORKDAYS: day_list(session, MAKEUP_WORKDAYS),
         **{key: crontab(session, key) for key in CRONTABS},
+        **report_values(session),
     }
+
+
+def report_values(session):
+    """The fixed parts of the Word review report (read by taskforce.services.review_exports)."""
+    from taskforce.services.review_exports import DEFAULT_RECIPIENTS
+
+    config = current_app.config
+    return {
+        "report_province": get(session, "report_province", config["PROVINCE_NAME"]),
+        "report_parent_body": get(session, "report_parent_body",
+                                  config["REPORT_PARENT_BODY"]) or "",
+        "report_issuer": get(session, "report_issuer", config["REPORT_ISSUER"]),
+        "report_symbol": get(session, "report_symbol", config["REPORT_SYMBOL"]),
+        "report_recipients": list(get(session, "report_recipients", DEFAULT_RECIPIENTS)),
+    }
+
+
+def _report(values):
+    checked = {}
+    for key, required, longest in (("report_province", True, 100),
+                                   ("report_parent_body", False, 200),
+                                   ("report_issuer", True, 200), ("report_symbol", True, 30)):
+        text = " ".join((values[key] or "").split())
+        if required and not text:
+            raise DomainError(_("This field is required."), field=key)
+        if len(text) > longest:
+            raise DomainError(_("Write at most %(count)s characters.", count=longest), field=key)
+        checked[key] = text
+    lines = [" ".join(line.split()) for line in (values["report_recipients"] or "").splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > 30 or any(len(line) > 200 for line in lines):
+        raise DomainError(_("List at most 30 recipients of up to 200 characters each."),
+                          field="report_recipients")
+    checked["report_recipients"] = lines
+    return checked
 
 
 def crontab(session, key):
@@ -212,7 +250,8 @@ def _in_force(session):
                                 "escalate_after": policy.escalate_after},
             **{key: [d.isoformat() for d in current[key]]
                for key in (EXTRA_DAYS_OFF, MAKEUP_WORKDAYS)},
-            **{key: current[key] for key in CRONTABS}}
+            **{key: current[key] for key in CRONTABS},
+            **{key: current[key] for key in REPORT_KEYS}}
 
 
 def save(session, *, actor, now, values):
@@ -233,7 +272,8 @@ def save(session, *, actor, now, values):
            "target_on": target_day.isoformat() if target_day else None,
            "reminder_policy": policy,
            EXTRA_DAYS_OFF: [d.isoformat() for d in days_off],
-           MAKEUP_WORKDAYS: [d.isoformat() for d in makeup], **_crontabs(values)}
+           MAKEUP_WORKDAYS: [d.isoformat() for d in makeup], **_crontabs(values),
+           **_report(values)}
     changes = {}
     in_force = _in_force(session)
     for key, value in new.items():

@@ -668,6 +668,10 @@ def _order(filters):
         "title": Task.title,
     }[filters.sort]
     first = column.desc() if filters.direction == "desc" else column.asc()
+    if filters.sort == "due":
+        # Deadlines matter for open work: done and cancelled tasks come after it.
+        closed_last = case((Task.status.in_(OPEN_TASK_STATUSES), 0), else_=1)
+        return (closed_last, first, Task.id)
     return (first, Task.due_on, Task.id)
 
 

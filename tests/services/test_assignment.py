@@ -147,6 +147,10 @@ class TestAssign:
         events = db.session.scalars(select(AuditEvent.object_id)
                                     .where(AuditEvent.action == "task.create")).all()
         assert sorted(events) == sorted([task_a.id, task_c.id])
+        summary = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "task.assign"))
+        assert summary.actor_id == w["leader"].id
+        assert summary.changes == {"due_on": "2020-12-15", "tasks": [task_a.id, task_c.id],
+                                   "units": ["Sở A", "Sở C"]}
         told = db.session.scalars(select(Notification).where(
             Notification.user_id == w["officer_a"].id)).all()
         assert [(n.kind, n.task_id) for n in told] == [("assigned", task_a.id)]

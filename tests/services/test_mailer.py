@@ -2,7 +2,7 @@
 
 import email
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email import policy
 from pathlib import Path
 
@@ -216,3 +216,20 @@ def test_a_port_that_is_not_a_number_in_the_environment_is_named(monkeypatch):
     monkeypatch.setenv("MAIL_PORT", "hai mươi lăm")
     with pytest.raises(RuntimeError, match="MAIL_PORT must be a whole number"):
         config.env_int("MAIL_PORT", 25)
+
+
+def test_a_review_message_carries_its_chart_as_an_inline_image(app):
+    from taskforce.services import reviews
+
+    factories.member(email="thanh-vien@tct.test")
+    review = reviews.build_review(db.session, kind="custom", start=date(2020, 10, 1),
+                                  end=date(2020, 10, 31), now=NOW)
+    reviews.send_review(db.session, review, now=NOW)
+    db.session.commit()
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "review"))
+    built = mailer.build_message(db.session, message, sender="to-cong-tac@taskforce.test")
+    parsed = email.message_from_bytes(built.as_bytes(), policy=policy.default)
+    images = [part for part in parsed.walk() if part.get_content_type() == "image/png"]
+    assert len(images) == 1 and images[0]["Content-ID"] == f"<{reviews.CHART_CID}>"
+    assert images[0].get_content().startswith(b"\x89PNG")
+    assert f"cid:{reviews.CHART_CID}" in parsed.get_body(("html",)).get_content()

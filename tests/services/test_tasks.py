@@ -513,7 +513,7 @@ class TestLists:
 
     def test_filters(self, listed):
         leader = listed["leader"]
-        assert self.titles(leader) == ["Bốn", "Năm", "Một", "Hai Kế hoạch", "Ba"]
+        assert self.titles(leader) == ["Bốn", "Một", "Hai Kế hoạch", "Ba", "Năm"]
         assert self.titles(leader, unit_id=listed["other"].id) == ["Ba"]
         assert self.titles(leader, member_id=listed["member"].id) == ["Một", "Hai Kế hoạch"]
         assert self.titles(leader, status="open") == ["Bốn", "Một", "Hai Kế hoạch", "Ba"]
@@ -529,7 +529,8 @@ class TestLists:
         leader = listed["leader"]
         assert self.titles(leader, sort="priority")[0] == "Một"
         assert self.titles(leader, sort="priority")[-1] == "Ba"
-        assert self.titles(leader, sort="due", direction="desc")[0] == "Ba"
+        assert self.titles(leader, sort="due", direction="desc") == [
+            "Ba", "Hai Kế hoạch", "Một", "Bốn", "Năm"]
         assert self.titles(leader, sort="status")[-1] == "Năm"
         assert self.titles(leader, sort="nonsense") == self.titles(leader)
         factories.level_change(listed["s1"], 4, TODAY)

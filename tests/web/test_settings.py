@@ -7,14 +7,16 @@ from sqlalchemy import func, select
 
 from taskforce.extensions import db
 from taskforce.models import AuditEvent, Setting
-from taskforce.services import settings, workdays
+from taskforce.services import review_exports, settings, workdays
 
 GOOD = {
     "target_share": "30", "target_on": "31/12/2020", "national_share": "19.10",
     "reminder_days_before": "5, 2", "reminder_on_due_day": "y", "reminder_overdue_every": "2",
     "reminder_escalate_after": "4", "extra_days_off": "09/02/2021\n2021-02-17",
     "makeup_workdays": "20/02/2021", "review_weekly_cron": "0 8 * * mon",
-    "review_monthly_cron": "30 7 1 * *",
+    "review_monthly_cron": "30 7 1 * *", "report_province": "Bắc Kạn",
+    "report_parent_body": "", "report_issuer": "Tổ công tác DVC mức độ 4",
+    "report_symbol": "BC-TCT", "report_recipients": "Như trên;\nLưu: VT.",
 }
 
 
@@ -58,6 +60,9 @@ def test_saving_stores_the_values_and_the_reminders_follow_them(admin_client):
     assert "Nothing was changed." in again.get_data(as_text=True)
     page = admin_client.get("/admin/settings").get_data(as_text=True)
     assert "20/02/2021" in page and 'value="5, 2"' in page
+    header = review_exports.report_header(db.session)
+    assert header["issuer"] == ("UBND TỈNH BẮC KẠN", "Tổ công tác DVC mức độ 4")
+    assert header["recipients"] == ["Như trên;", "Lưu: VT."]
 
 
 def test_unticking_the_due_day_reminder_turns_it_off(admin_client):
@@ -81,6 +86,8 @@ def test_unticking_the_due_day_reminder_turns_it_off(admin_client):
     ("makeup_workdays", "09/02/2021", "cannot be both a day off and a working day"),
     ("review_weekly_cron", "every monday", "Write five fields"),
     ("review_monthly_cron", "30 7 32 * *", "Write five fields"),
+    ("report_issuer", "   ", "This field is required."),
+    ("report_recipients", "x" * 201, "up to 200 characters"),
 ])
 def test_a_bad_value_is_shown_on_its_field_and_nothing_changes(admin_client, field, value,
                                                                message):

@@ -50,6 +50,16 @@ class SettingsForm(BaseForm):
                                      validators=[InputRequired(), Length(max=100)])
     review_monthly_cron = StringField(_l("Monthly review schedule (crontab)"),
                                       validators=[InputRequired(), Length(max=100)])
+    report_province = StringField(_l("Province (place name in the report's date line)"),
+                                  validators=[InputRequired(), Length(max=100)])
+    report_parent_body = StringField(_l("Parent body (empty: UBND TỈNH and the province)"),
+                                     validators=[Optional(), Length(max=200)])
+    report_issuer = StringField(_l("Issuing body"), validators=[InputRequired(),
+                                                                Length(max=200)])
+    report_symbol = StringField(_l("Symbol after the report's number (e.g. BC-TCT)"),
+                                validators=[InputRequired(), Length(max=30)])
+    report_recipients = TextAreaField(_l("Recipients of the report (one per line)"),
+                                      validators=[Optional(), Length(max=7000)])
     submit = SubmitField(_l("Save"))
 
     def fill(self, values):
@@ -58,9 +68,11 @@ class SettingsForm(BaseForm):
             getattr(self, name).data = round(values[name] * 100, 2)
         for name in ("extra_days_off", "makeup_workdays"):
             getattr(self, name).data = "\n".join(d.strftime("%d/%m/%Y") for d in values[name])
+        self.report_recipients.data = "\n".join(values["report_recipients"])
         for name in ("target_on", "reminder_days_before", "reminder_on_due_day",
                      "reminder_overdue_every", "reminder_escalate_after", "review_weekly_cron",
-                     "review_monthly_cron"):
+                     "review_monthly_cron", "report_province", "report_parent_body",
+                     "report_issuer", "report_symbol"):
             getattr(self, name).data = values[name]
 
     def values(self):

@@ -14,14 +14,15 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from taskforce.models import Priority, TaskKind
 from taskforce.web.catalog.forms import ClaimForm
 from taskforce.web.forms import BaseForm
 
-# The browser's date picker sends ISO dates; people typing by hand write dd/mm/yyyy.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Dates are typed and shown as dd/mm/yyyy whatever the browser's language (a date picker
+# would follow the browser's); ISO dates are accepted too.
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 KIND_CHOICES = [SelectChoice(TaskKind.GENERAL.value, _l("General task")),
                 SelectChoice(TaskKind.UPGRADE.value, _l("Upgrade services to level 4"))]
 PRIORITY_CHOICES = [SelectChoice(Priority.LOW.value, _l("Low")),
@@ -30,10 +31,18 @@ PRIORITY_CHOICES = [SelectChoice(Priority.LOW.value, _l("Low")),
                     SelectChoice(Priority.URGENT.value, _l("Urgent"))]
 
 
+class LocalDateField(DateField):
+    """A date typed as dd/mm/yyyy in a plain text box."""
+
+    widget = TextInput()
+
+
 def _date(label, required=False):
-    return DateField(label, format=DATE_FORMATS,
-                     invalid_value_message=_l("Enter the date as dd/mm/yyyy."),
-                     validators=[InputRequired()] if required else [Optional()])
+    return LocalDateField(label, format=DATE_FORMATS,
+                          invalid_value_message=_l("Enter the date as dd/mm/yyyy."),
+                          validators=[InputRequired()] if required else [Optional()],
+                          render_kw={"placeholder": _l("dd/mm/yyyy"), "autocomplete": "off",
+                                     "inputmode": "numeric"})
 
 
 def _choices(pairs):
@@ -54,7 +63,7 @@ class _DocumentFields(BaseForm):
 
 class TaskForm(_DocumentFields):
     kind = SelectField(_l("Kind of task"), choices=KIND_CHOICES)
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Task title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     # Unknown or inactive units and members are refused by the service, by name.
     unit_id = SelectField(_l("Assigned to the unit"), coerce=int, choices=[],
@@ -83,7 +92,7 @@ class TaskForm(_DocumentFields):
 
 
 class EditTaskForm(_DocumentFields):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Task title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES)
     follower_id = SelectField(_l("Member following it up"), coerce=int, choices=[])

@@ -1,0 +1,1 @@
+"""Benchmarks at province and national scale: a data generator and a runner."""

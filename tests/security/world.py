@@ -1,0 +1,196 @@
+"""A small world of two units for the security tests, URLs filled from it, and snapshots.
+
+Unit A is the logged-in officer's; unit B holds the objects that officer must never reach.
+"""
+
+import hashlib
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from taskforce.extensions import db
+from taskforce.models import (
+    Attachment,
+    ClaimStatus,
+    ExtensionRequest,
+    LevelChange,
+    Notification,
+    OutboxMessage,
+    Role,
+    StatusUpdate,
+    TaskKind,
+)
+from taskforce.models.types import utcnow
+from taskforce.services import calendar, reviews
+from tests import factories
+
+TODAY = "2020-11-02"
+# What only unit B's people (and the leadership) may read: never in a page for unit A.
+B_TASK_TITLE = "Nhiệm vụ kín của Sở B số 7391"
+B_FILE_NAME = "bien-ban-kin-so-B-7391.pdf"
+B_NOTE = "Ghi chú kín của Sở B số 7391"
+B_NOTICE = "Thông báo riêng của cán bộ Sở B số 7391"
+SECRETS = (B_TASK_TITLE, B_FILE_NAME, B_NOTE, B_NOTICE)
+
+# A URL argument and the object of the world it names. A route with a new argument fails
+# the tests until the argument is added here, so every route with an id is covered.
+ARGUMENTS = {
+    "task_id": "task_b",
+    "change_id": "claim_b",
+    "service_id": "service_b",
+    "attachment_id": "file_b",
+    "review_id": "review",
+    "message_id": "message",
+    "member_id": "member_b",
+    "user_id": "officer_b",
+    "unit_id": "unit_b",
+    "ext_id": "extension_b",
+    "extension_id": "extension_b",
+    "notification_id": "notification_b",
+    "update_id": "update_b",
+}
+# Secret-address routes name their object by a token, not an id.
+TOKENS = {"tasks.ical_user": "calendar_token", "tasks.ical_unit": "unit_token"}
+# Plausible values for the fields of every form: were a check missing, the post would work.
+PLAUSIBLE = {
+    "note": "Đã kết nối thanh toán trực tuyến",
+    "reason": "Chờ Bộ kết nối hệ thống đánh giá",
+    "status": "in_progress",
+    "progress": "50",
+    "to_level": "4",
+    "effective_on": "2020-10-20",
+    "online_processing": "y",
+    "online_payment": "y",
+    "online_result": "y",
+    "evaluation": "y",
+    "decision": "approve",
+    "requested_due_on": "2020-12-31",
+    "title": "Tiêu đề mới",
+    "description": "Mô tả mới",
+    "priority": "high",
+    "follower_id": "0",
+    "kind": "general",
+    "due_on": "2020-12-20",
+    "full_name": "Nguyễn Văn Mới",
+    "email": "moi@example.test",
+    "role": "viewer",
+    "password": "mat-khau-moi-123",
+    "code": "MOI",
+    "name": "Tên mới",
+    "lang": "en",
+    "start": "2020-10-01",
+    "end": "2020-10-31",
+    "send": "y",
+}
+_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _evidence(task_b, update_b):
+    attachment = Attachment(task_id=task_b.id, update_id=update_b.id, original_name=B_FILE_NAME,
+                            stored_name="b" * 32, content_type="application/pdf", size=8)
+    db.session.add(attachment)
+    upload_dir = Path(current_app.config["UPLOAD_DIR"])
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    (upload_dir / attachment.stored_name).write_bytes(b"%PDF-1.4")
+    return attachment
+
+
+def _unit_b_objects(unit_b):
+    officer_b = factories.user(role=Role.UNIT_OFFICER, unit=unit_b, full_name="Cán bộ Sở B")
+    member_b = factories.member(units=[unit_b])
+    service_b = factories.service(unit_b, name="Cấp phiếu lý lịch tư pháp")
+    task_b = factories.task(unit_b, kind=TaskKind.UPGRADE, title=B_TASK_TITLE,
+                            follower_id=member_b.id)
+    task_b.services = [service_b]
+    claim_b = factories.level_change(service_b, 4, date(2020, 10, 20),
+                                     status=ClaimStatus.PENDING, task_id=task_b.id)
+    extension_b = ExtensionRequest(task_id=task_b.id, previous_due_on=task_b.due_on,
+                                   requested_due_on=task_b.due_on + timedelta(days=10),
+                                   reason="Chờ kết nối thanh toán")
+    update_b = StatusUpdate(task_id=task_b.id, note=B_NOTE, progress=20, created_at=utcnow())
+    db.session.add_all([extension_b, update_b])
+    db.session.flush()
+    file_b = _evidence(task_b, update_b)
+    notification_b = Notification(user_id=officer_b.id, kind="assigned", task_id=task_b.id,
+                                  message=B_NOTICE)
+    db.session.add(notification_b)
+    db.session.flush()
+    return {"unit_b": unit_b.id, "officer_b": officer_b.id, "member_b": member_b.id,
+            "service_b": service_b.id, "task_b": task_b.id, "claim_b": claim_b.id,
+            "extension_b": extension_b.id, "update_b": update_b.id, "file_b": file_b.id,
+            "notification_b": notification_b.id, "calendar_token": officer_b.calendar_token,
+            "unit_token": calendar.unit_token(unit_b.id, current_app.config["SECRET_KEY"])}
+
+
+def build_world():
+    """Units A and B with services, tasks, a claim, files, a review, mail and notifications."""
+    unit_a = factories.unit(name="Sở Nội vụ")
+    unit_b = factories.unit(name="Sở Tư pháp")
+    service_a = factories.service(unit_a, name="Thẩm định tổ chức hội")
+    task_a = factories.task(unit_a, title="Nhiệm vụ của Sở A")
+    world = {"unit_a": unit_a.id, "service_a": service_a.id, "task_a": task_a.id}
+    world.update(_unit_b_objects(unit_b))
+    review = reviews.build_review(db.session, kind="custom", start=date(2020, 10, 1),
+                                  end=date(2020, 10, 5), now=utcnow())
+    message = OutboxMessage(dedupe_key="security:1", kind="reminder", recipient="b@stp.test",
+                            subject="Nhắc việc", body_text="Nhắc việc", body_html="<p>x</p>")
+    db.session.add(message)
+    db.session.commit()
+    world.update(review=review.id, message=message.id)
+    return world
+
+
+def url_of(rule, world):
+    """The rule's URL with its arguments filled from ``world`` (LookupError when unknown)."""
+    values = {}
+    for argument in rule.arguments:
+        key = TOKENS.get(rule.endpoint) if argument == "token" else ARGUMENTS.get(argument)
+        if key is None:
+            raise LookupError(f"{rule.endpoint} takes <{argument}>: say in ARGUMENTS of "
+                              "tests/security/world.py which object of unit B it names")
+        values[argument] = world[key]
+    return rule.build(values, append_unknown=False)[1]
+
+
+def routes(app, method=None):
+    """(rule, method) for every rule of the app but the static files, sorted."""
+    found = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
+        if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
+            continue
+        for verb in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method is None or verb == method:
+                found.append((rule, verb))
+    return found
+
+
+def snapshot():
+    """Row counts and a hash of the rows of every table, as committed."""
+    db.session.rollback()  # a real server drops whatever a request left uncommitted
+    state = {}
+    for table in db.metadata.sorted_tables:
+        rows = sorted(repr(tuple(row)) for row in db.session.execute(select(table)))
+        digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+        state[table.name] = (len(rows), digest)
+    return state
+
+
+def changed(before, after):
+    """The names of the tables whose rows differ between two snapshots."""
+    return sorted(name for name in before if before[name] != after.get(name))
+
+
+def csrf_token(page):
+    return _TOKEN.search(page).group(1)
+
+
+def log_in(client, email, *, with_token=False):
+    """Log the client in through the log-in page, with the form's token when CSRF is on."""
+    data = {"email": email, "password": factories.PASSWORD}
+    if with_token:
+        data["csrf_token"] = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
