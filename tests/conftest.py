@@ -75,13 +75,15 @@ def make_app(database_url, tmp_path):
         settings.update(overrides)
         app = create_app(TestingConfig, **settings)
 
-        @app.before_request
         def fresh_globals():
             # Tests keep an app context open, which Flask reuses for requests; start each
             # request with empty globals as a real server would (Flask-Login caches there).
             for name in list(vars(g)):
                 if name != "request_id":
                     delattr(g, name)
+
+        # First of all hooks, so none of them sees the previous request's user.
+        app.before_request_funcs.setdefault(None, []).insert(0, fresh_globals)
 
         apps.append(app)
         return app

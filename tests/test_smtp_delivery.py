@@ -176,10 +176,13 @@ def test_a_deliverer_killed_mid_batch_loses_nothing_and_resends_at_most_one(app,
         process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "reminders",
                                     "send"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while len(server.received) < 3 and time.monotonic() < deadline \
                 and process.poll() is None:
             time.sleep(0.02)
+        if len(server.received) < 3:
+            process.kill()
+            pytest.fail(f"the deliverer did not get going: {process.communicate()[1][-2000:]}")
         time.sleep(0.2)  # into the next message: the server holds its reply
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
@@ -188,8 +191,9 @@ def test_a_deliverer_killed_mid_batch_loses_nothing_and_resends_at_most_one(app,
         killed = states()
         in_flight = db.session.scalars(select(OutboxMessage.dedupe_key)
                                        .where(OutboxMessage.state == "sending")).all()
-        assert killed["sent"] >= 3 and killed["pending"] >= 1
-        assert len(in_flight) <= 1
+        # Three accepted; the third may not be recorded yet (it is then the one in flight).
+        assert len(in_flight) <= 1 and killed["sent"] + len(in_flight) >= 3
+        assert killed["pending"] >= 1
 
         # Restarted later than the claim's expiry, it delivers the rest.
         later = utcnow() + timedelta(seconds=app.config["MAIL_SENDING_TIMEOUT"] + 60)
@@ -208,7 +212,7 @@ def test_a_deliverer_killed_mid_batch_loses_nothing_and_resends_at_most_one(app,
 
 
 def test_two_deliverers_at_once_send_each_message_once(app, make_app):
-    handler = Handler(delay=0.02)
+    handler = Handler(delay=0.05)
     server = SMTPServer(handler).start()
     try:
         rows = queue(30)

@@ -89,8 +89,11 @@ def parse_as_of(text):
     return check_as_of(value)
 
 
-def levels_as_of(as_of, statuses):
-    """A subquery (service_id, level) of each service's latest change by ``as_of``."""
+def levels_as_of(as_of, statuses, services=None):
+    """A subquery (service_id, level) of each service's latest change by ``as_of``.
+
+    ``services``, a subquery of service ids, limits the history read to those services.
+    """
     ranked = (
         select(
             LevelChange.service_id,
@@ -102,24 +105,30 @@ def levels_as_of(as_of, statuses):
             )
             .label("rn"),
         )
-        .where(LevelChange.effective_on <= as_of, LevelChange.status.in_(statuses))
+        .where(LevelChange.effective_on <= as_of, LevelChange.status.in_(statuses),
+               *_among(LevelChange.service_id, services))
         .subquery()
     )
     return select(ranked.c.service_id, ranked.c.level).where(ranked.c.rn == 1).subquery()
+
+
+def _among(column, services):
+    return () if services is None else (column.in_(services),)
 
 
 def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _figures_query(as_of):
-    verified = levels_as_of(as_of, [ClaimStatus.VERIFIED])
-    claimed = levels_as_of(as_of, [ClaimStatus.VERIFIED, ClaimStatus.PENDING])
+def _figures_query(as_of, unit_id=None):
+    services = None if unit_id is None else select(Service.id).where(Service.unit_id == unit_id)
+    verified = levels_as_of(as_of, [ClaimStatus.VERIFIED], services)
+    claimed = levels_as_of(as_of, [ClaimStatus.VERIFIED, ClaimStatus.PENDING], services)
     window_start = date(as_of.year, as_of.month, 1) - relativedelta(months=2)
     used = (
         select(ServiceUsage.service_id)
         .where(ServiceUsage.month >= window_start, ServiceUsage.month <= as_of,
-               ServiceUsage.dossiers_online > 0)
+               ServiceUsage.dossiers_online > 0, *_among(ServiceUsage.service_id, services))
         .group_by(ServiceUsage.service_id)
         .subquery()
     )
@@ -137,7 +146,8 @@ def _figures_query(as_of):
         .join(Unit, Unit.id == Service.unit_id)
         .outerjoin(claimed, claimed.c.service_id == Service.id)
         .outerjoin(used, used.c.service_id == Service.id)
-        .where(Service.active.is_(True), Unit.active.is_(True))
+        .where(Service.active.is_(True), Unit.active.is_(True),
+               *_among(Service.id, services))
         .group_by(Service.unit_id)
     )
 
@@ -173,6 +183,14 @@ def compute(session, as_of, target=None):
             setattr(province, key, getattr(province, key) + getattr(fig, key))
         per_unit.append((row.Unit, _finish(fig, target)))
     return _finish(province, target), per_unit
+
+
+def unit_figures(session, unit, as_of, target=None):
+    """One unit's figures as of ``as_of``, in one query that reads only its services."""
+    target = settings.target_share(session) if target is None else target
+    row = session.execute(_figures_query(as_of, unit.id)).first()
+    fig = Figures(**{key: int(row._mapping[key]) for key in COUNTS}) if row else Figures()
+    return _finish(fig, target)
 
 
 def province_figures(session, as_of, target=None):
@@ -300,11 +318,13 @@ def monthly_trend(session, start, end, target=None):
     points = []
     for on in ends:
         row = found.get(on)
-        if row is None or not row.services:
+        # PostgreSQL may hand the counts back as Decimal; the shares must be floats.
+        services = int(row.services) if row is not None else 0
+        if not services:
             points.append(TrendPoint(on, 0.0, 0.0))
         else:
-            points.append(TrendPoint(on, int(row.level4_verified) / row.services,
-                                     int(row.level4) / row.services))
+            points.append(TrendPoint(on, int(row.level4_verified) / services,
+                                     int(row.level4) / services))
     return points
 
 

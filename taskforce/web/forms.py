@@ -52,6 +52,18 @@ WTFORMS_MESSAGES = (
 )
 
 
+# The largest id a database key holds (PostgreSQL's integer); a larger one is not a record.
+MAX_ID = 2**31 - 1
+
+
+def record_id(value):
+    """Coerce a chosen id to int, refusing what no row can have (ValueError, as ``int`` does)."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
 class _Translations:
     # WTForms fills in the placeholders itself, so look up without formatting.
     def gettext(self, string):

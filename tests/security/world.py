@@ -16,12 +16,13 @@ from taskforce.models import (
     Attachment,
     ClaimStatus,
     ExtensionRequest,
-    LevelChange,
     Notification,
     OutboxMessage,
+    OutboxState,
     Role,
     StatusUpdate,
     TaskKind,
+    TaskStatus,
 )
 from taskforce.models.types import utcnow
 from taskforce.services import calendar, reviews
@@ -130,13 +131,16 @@ def build_world():
     unit_a = factories.unit(name="Sở Nội vụ")
     unit_b = factories.unit(name="Sở Tư pháp")
     service_a = factories.service(unit_a, name="Thẩm định tổ chức hội")
-    task_a = factories.task(unit_a, title="Nhiệm vụ của Sở A")
+    # Reported done, so that its page offers the leadership the form to accept it.
+    task_a = factories.task(unit_a, title="Nhiệm vụ của Sở A", status=TaskStatus.REPORTED,
+                            reported_at=utcnow())
     world = {"unit_a": unit_a.id, "service_a": service_a.id, "task_a": task_a.id}
     world.update(_unit_b_objects(unit_b))
     review = reviews.build_review(db.session, kind="custom", start=date(2020, 10, 1),
                                   end=date(2020, 10, 5), now=utcnow())
     message = OutboxMessage(dedupe_key="security:1", kind="reminder", recipient="b@stp.test",
-                            subject="Nhắc việc", body_text="Nhắc việc", body_html="<p>x</p>")
+                            subject="Nhắc việc", body_text="Nhắc việc", body_html="<p>x</p>",
+                            state=OutboxState.FAILED, last_error="550 mailbox unavailable")
     db.session.add(message)
     db.session.commit()
     world.update(review=review.id, message=message.id)

@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from taskforce.models import Priority, TaskKind
 from taskforce.web.catalog.forms import ClaimForm
-from taskforce.web.forms import BaseForm
+from taskforce.web.forms import BaseForm, record_id
 
 # Dates are typed and shown as dd/mm/yyyy whatever the browser's language (a date picker
 # would follow the browser's); ISO dates are accepted too.
@@ -66,17 +66,17 @@ class TaskForm(_DocumentFields):
     title = StringField(_l("Task title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     # Unknown or inactive units and members are refused by the service, by name.
-    unit_id = SelectField(_l("Assigned to the unit"), coerce=int, choices=[],
+    unit_id = SelectField(_l("Assigned to the unit"), coerce=record_id, choices=[],
                           validate_choice=False)
-    assignee_id = SelectField(_l("Or assigned to the member (general tasks)"), coerce=int,
+    assignee_id = SelectField(_l("Or assigned to the member (general tasks)"), coerce=record_id,
                               choices=[], validate_choice=False)
-    follower_id = SelectField(_l("Member following it up"), coerce=int, choices=[],
+    follower_id = SelectField(_l("Member following it up"), coerce=record_id, choices=[],
                               validate_choice=False)
     due_on = _date(_l("Due date"), required=True)
     priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES, default="normal")
     # The service checks every chosen service against the unit, with a clearer message
     # than "not a valid choice".
-    services = SelectMultipleField(_l("Services to bring to level 4"), coerce=int,
+    services = SelectMultipleField(_l("Services to bring to level 4"), coerce=record_id,
                                    choices=[], validate_choice=False,
                                    widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput())
@@ -122,7 +122,8 @@ class UpdateForm(BaseForm):
 
 
 class TaskClaimForm(ClaimForm):
-    service_id = SelectField(_l("Service"), coerce=int, choices=[], validate_choice=False)
+    service_id = SelectField(_l("Service"), coerce=record_id, choices=[],
+                             validate_choice=False)
 
     def fill_choices(self, services):
         self.service_id.choices = _choices((s.id, f"{s.code} · {s.name}") for s in services)

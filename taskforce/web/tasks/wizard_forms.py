@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from taskforce.models import Priority
 from taskforce.services.assignment import Choice, Common
 from taskforce.services.errors import DomainError
-from taskforce.web.forms import BaseForm
+from taskforce.web.forms import BaseForm, record_id
 
 PRIORITY_LABELS = {
     Priority.LOW: _l("Low"),
@@ -25,7 +25,8 @@ class WizardForm(BaseForm):
                           validators=[Optional()])
     # InputRequired, not DataRequired: a typed non-date must read "not a valid date".
     due_on = DateField(_l("Due date of the tasks"), validators=[InputRequired()])
-    units = SelectMultipleField(_l("Units"), coerce=int, choices=[], validate_choice=False)
+    units = SelectMultipleField(_l("Units"), coerce=record_id, choices=[],
+                                validate_choice=False)
     title = StringField(_l("Title of each task (the unit's name is added)"),
                         validators=[DataRequired(), Length(max=250)])
     priority = SelectField(_l("Priority"), choices=[], default=Priority.NORMAL)

@@ -29,8 +29,7 @@ def index():
 def detail(unit_id):
     unit = get_or_404(Unit, unit_id)
     today = clock.today()
-    _, per_unit = kpi.compute(db.session, today)
-    figures = next((fig for u, fig in per_unit if u.id == unit.id), kpi.Figures())
+    figures = kpi.unit_figures(db.session, unit, today)
     followers = db.session.scalars(
         select(Member).join(member_units).where(member_units.c.unit_id == unit.id)
         .options(selectinload(Member.user)).order_by(Member.display_order)
