@@ -67,6 +67,7 @@ class _Parser(HTMLParser):
         if tag == "input":
             kind = (attrs.get("type") or "text").lower()
             if kind in ("submit", "button", "image", "reset"):
+                self.form.add(name, "button", option=attrs.get("value", ""))
                 return
             if kind in ("checkbox", "radio"):
                 checked = attrs.get("value", "y") if "checked" in attrs else None

@@ -85,6 +85,13 @@ PLAUSIBLE = {
     "start": "2020-10-01",
     "end": "2020-10-31",
     "send": "y",
+    "doc_date": "2020-10-01",
+    "doc_number": "12/KH-UBND",
+    "target_on": "2020-12-31",
+    "number": "15/BC-TCT",
+    "current": factories.PASSWORD,
+    "new": "mat-khau-moi-123",
+    "confirm": "mat-khau-moi-123",
 }
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

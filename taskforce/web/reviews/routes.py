@@ -1,6 +1,7 @@
 """Reviews: the list, one stored review, building one, e-mailing it, its downloads."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -104,6 +105,8 @@ def export_xlsx(review_id):
 @require("reviews.view")
 def export_docx(review_id):
     review = get_or_404(Review, review_id)
-    data = review_exports.review_docx(review, chart_png=reviews.chart(review, "png"),
-                                      **review_exports.report_header(db.session))
+    # An official report of a Vietnamese authority is written in Vietnamese, whoever reads it.
+    with force_locale("vi"):
+        data = review_exports.review_docx(review, chart_png=reviews.chart(review, "png"),
+                                          **review_exports.report_header(db.session))
     return _download(data, review_exports.DOCX_MIMETYPE, review, "docx")
