@@ -10,12 +10,16 @@ from sqlalchemy.orm import aliased, selectinload
 
 from taskforce import permissions
 from taskforce.models import (
+    OPEN_TASK_STATUSES,
     ClaimStatus,
     LevelChange,
     Service,
     ServiceUsage,
+    Task,
+    TaskKind,
     Tier,
     Unit,
+    task_services,
 )
 from taskforce.services import audit, exports, files
 from taskforce.services.errors import DomainError, PermissionDenied
@@ -340,6 +344,7 @@ def verify_claim(session, change, *, actor, now):
     audit.record(session, actor, "claim.verify", change, now=now, unit_id=service.unit_id,
                  summary=_claim_summary(service, change),
                  changes={"service_level": [before, service.level]})
+    _refresh_covering_tasks(session, service)
     return change
 
 
@@ -359,3 +364,15 @@ def return_claim(session, change, *, actor, reason, now):
                  unit_id=change.service.unit_id,
                  summary=_claim_summary(change.service, change), changes={"reason": reason})
     return change
+
+
+def _refresh_covering_tasks(session, service):
+    # The open upgrade tasks covering the service store their progress for sorting.
+    from taskforce.services import tasks as task_rules
+
+    covering = session.scalars(
+        select(Task).join(task_services, task_services.c.task_id == Task.id)
+        .where(task_services.c.service_id == service.id, Task.kind == TaskKind.UPGRADE,
+               Task.status.in_(OPEN_TASK_STATUSES)))
+    for task in covering:
+        task_rules.refresh_progress(session, task)

@@ -576,3 +576,18 @@ class TestLists:
         assert len(rows) == 5
         assert rows[1][1] == "Bốn" and rows[1][12] == "Open, overdue"
         assert rows[3][14] == "99/KH-UBND"
+
+
+def test_verifying_from_the_catalog_queue_updates_the_stored_task_progress(app):
+    unit = factories.unit()
+    leader = factories.user(role="leader")
+    first = factories.service(unit, level=3)
+    second = factories.service(unit, level=3)
+    task = factories.task(unit, kind="upgrade", due_on=date(2020, 12, 15))
+    task.services = [first, second]
+    claim = factories.level_change(first, 4, date(2020, 11, 1), status="pending")
+    db.session.commit()
+    catalog.verify_claim(db.session, claim, actor=leader,
+                         now=datetime(2020, 11, 2, tzinfo=UTC))
+    db.session.commit()
+    assert db.session.get(Task, task.id).progress == 50
