@@ -2,16 +2,18 @@
 
 import logging
 import os
+import re
 import uuid
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, abort, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import DEFAULT_SECRET_KEY, config_from_env
 from taskforce.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def create_app(config_class=None, **overrides):
@@ -43,6 +45,11 @@ def check_config(app):
 
     check_schedule(app.config)
     check_mail_and_reminders(app.config)
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:  # uploaded workbooks could then carry XML entity attacks
+        raise RuntimeError("openpyxl must read workbooks through defusedxml: install it, and "
+                           "leave OPENPYXL_DEFUSEDXML unset.")
 
 
 def check_mail_and_reminders(config):
@@ -129,7 +136,23 @@ def register_template_helpers(app):
 def register_request_hooks(app):
     @app.before_request
     def assign_request_id():
-        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
+        # A proxy's id is kept when it looks like one; anything else could forge log lines.
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:12]
+
+    @app.before_request
+    def refuse_nul_in_address():
+        # NUL has no place in an address, and PostgreSQL refuses it in any text it compares.
+        if "\x00" in request.path or any("\x00" in value for _key, value
+                                         in request.args.items(multi=True)):
+            abort(400)
+
+    @app.before_request
+    def refuse_large_bodies():
+        # Werkzeug checks the limit only when a view reads the body; check every request.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and (request.content_length or 0) > limit:
+            abort(413)
 
     @app.after_request
     def security_headers(response):
@@ -141,6 +164,9 @@ def register_request_hooks(app):
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
+        if app.config.get("IS_PRODUCTION"):
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
         response.headers["X-Request-Id"] = g.get("request_id", "")
         return response
 

@@ -16,7 +16,10 @@ from taskforce.services import audit
 from taskforce.services.errors import DomainError
 from taskforce.services.text import clean
 
-_hasher = PasswordHasher()
+# Argon2id at OWASP's recommended cost (19 MiB, 2 passes) rather than the library's 64 MiB:
+# every log-in allocates this much, and a web worker must stay small (bench/RESULTS.md).
+# Hashes made with other parameters still verify.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # A hash to verify against when the e-mail is unknown, so timing does not tell.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 

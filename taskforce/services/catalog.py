@@ -21,7 +21,7 @@ from taskforce.models import (
     Unit,
     task_services,
 )
-from taskforce.services import audit, exports, files
+from taskforce.services import audit, exports, files, notifications
 from taskforce.services.errors import DomainError, PermissionDenied
 from taskforce.services.text import clean, fold, like_pattern
 
@@ -120,11 +120,23 @@ def pending_claims_by_service(session, service_ids):
 
 
 def fields(session):
-    """The distinct fields (lĩnh vực) of the active services, for the filter."""
-    return session.scalars(
-        select(Service.field).where(Service.active.is_(True), Service.field.is_not(None))
-        .distinct().order_by(Service.field)
-    ).all()
+    """The distinct fields (lĩnh vực) of the active services, for the filter.
+
+    A catalog has a few dozen fields over up to hundreds of thousands of services, so each
+    field is found from the previous one through the index (a loose index scan) rather
+    than by reading every service.
+    """
+    def first_after(previous=None):
+        query = select(Service.field).where(Service.active.is_(True),
+                                            Service.field.is_not(None))
+        if previous is not None:
+            query = query.where(Service.field > previous)
+        return query.order_by(Service.field).limit(1).scalar_subquery()
+
+    found = select(first_after().label("field")).cte("fields", recursive=True)
+    found = found.union_all(select(first_after(found.c.field)).where(found.c.field.is_not(None)))
+    return session.scalars(select(found.c.field).where(found.c.field.is_not(None))
+                           .order_by(found.c.field)).all()
 
 
 def export_rows(session, filters):
@@ -345,6 +357,7 @@ def verify_claim(session, change, *, actor, now):
                  summary=_claim_summary(service, change),
                  changes={"service_level": [before, service.level]})
     _refresh_covering_tasks(session, service)
+    _tell_claimant(session, change, "claim_verified", "", actor=actor, now=now)
     return change
 
 
@@ -363,7 +376,16 @@ def return_claim(session, change, *, actor, reason, now):
     audit.record(session, actor, "claim.return", change, now=now,
                  unit_id=change.service.unit_id,
                  summary=_claim_summary(change.service, change), changes={"reason": reason})
+    _tell_claimant(session, change, "claim_returned", reason, actor=actor, now=now)
     return change
+
+
+def _tell_claimant(session, change, kind, reason, *, actor, now):
+    # The claimant hears of the decision in the app, with the service and any reason.
+    task = session.get(Task, change.task_id) if change.task_id else None
+    note = f"{change.service.code} · {change.service.name}"
+    notifications.notify(session, [change.claimed_by], kind=kind, task=task,
+                         note=f"{note}\n{reason}" if reason else note, actor=actor, now=now)
 
 
 def _refresh_covering_tasks(session, service):

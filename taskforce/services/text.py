@@ -4,13 +4,16 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Control characters that are not white space: NUL (PostgreSQL refuses it) and the like.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 
 
 def clean(value):
-    """Normalise to NFC and collapse white space; None stays None."""
+    """Normalise to NFC, drop control characters, collapse white space; None stays None."""
     if value is None:
         return None
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = _CONTROLS.sub("", unicodedata.normalize("NFC", str(value)))
+    return _SPACES.sub(" ", text).strip()
 
 
 def fold(value):

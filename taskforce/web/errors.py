@@ -31,5 +31,7 @@ def register(app):
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
-        log.error("request %s failed", g.get("request_id"), exc_info=error)
+        # Flask hands over an InternalServerError; the traceback worth logging is the cause's.
+        cause = getattr(error, "original_exception", None) or error
+        log.error("request %s failed", g.get("request_id"), exc_info=cause)
         return render_template("errors/500.html", request_id=g.get("request_id")), 500

@@ -4,6 +4,8 @@ WTForms ships no Vietnamese catalog, so its messages are listed here for
 extraction and looked up in the application's own translations.
 """
 
+import re
+
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
 
@@ -73,9 +75,24 @@ class _Translations:
         return self.gettext(singular if n == 1 else plural)
 
 
+# Control characters no keyboard types (NUL above all, which PostgreSQL refuses in text);
+# tabs and line breaks stay.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(value):
+    """Drop control characters from text a form received; other values pass unchanged."""
+    return _CONTROLS.sub("", value) if isinstance(value, str) else value
+
+
 class BaseForm(FlaskForm):
     """Every form of the application derives from this one."""
 
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+        def bind_field(self, form, unbound_field, options):
+            # Every field of every form is filtered, whatever filters it declares itself.
+            filters = [strip_controls, *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, filters=filters, **options)

@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from taskforce.extensions import db
@@ -140,3 +141,10 @@ def test_the_sample_files_import_from_the_command_line(runner, app):
     assert counts() == (13, 13, 18)
     result = run(runner, "catalog", "import", "samples/catalog-sample.csv", "--dry-run")
     assert result.exit_code == 0 and "13 unchanged" in result.output
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    """These tests read the messages in English, the language of the msgids."""
+    with force_locale("en"):
+        yield

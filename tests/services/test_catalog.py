@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -332,3 +333,10 @@ def test_inactive_services_are_not_listed(unit):
     factories.service(unit, name="Cũ", active=False)
     assert db.session.scalar(select(func.count()).select_from(Service)) == 1
     assert names(catalog.Filters()) == []
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    """These tests read the messages in English, the language of the msgids."""
+    with force_locale("en"):
+        yield

@@ -7,6 +7,7 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import event, func, select
 
@@ -529,3 +530,10 @@ def test_the_sample_usage_file_imports_after_the_sample_catalog(sample_units):
     with open("samples/usage-sample.csv", "rb") as handle:
         plan = usage_plan(handle.read(), "usage-sample.csv")
     assert plan.errors == [] and len(plan.additions) == 18
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    """These tests read the messages in English, the language of the msgids."""
+    with force_locale("en"):
+        yield

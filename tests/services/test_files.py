@@ -6,6 +6,7 @@ import zipfile
 from io import BytesIO
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -157,3 +158,10 @@ def test_service_files_follow_the_catalog_rules(officer, upload_dir):
     stranger = factories.user("unit_officer", unit=factories.unit())
     assert files.can_download(stranger, attachment)
     assert not files.can_download(None, attachment)
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    """These tests read the messages in English, the language of the msgids."""
+    with force_locale("en"):
+        yield

@@ -6,6 +6,7 @@ import os
 import re
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from taskforce.extensions import db
@@ -57,7 +58,7 @@ def unit(app):
 
 
 def test_upload_preview_and_confirm(app, client, login_as, unit):
-    login_as("leader")
+    login_as("leader", locale="en")
     existing = factories.service(unit, level=3, code="1.1", name="Thủ tục có sẵn")
     db.session.commit()
     page = client.get("/catalog/import")
@@ -84,7 +85,7 @@ def test_upload_preview_and_confirm(app, client, login_as, unit):
 
 def test_a_file_with_errors_shows_them_by_row_and_offers_no_confirmation(app, client, login_as,
                                                                         unit):
-    login_as("admin")
+    login_as("admin", locale="en")
     data = csv_bytes([HEADER, ["1.1", "Tốt", "STP", "4"], ["1.2", "Xấu", "Sở Lạ", "3"],
                       ["1.1", "Tốt", "STP", "4"]])
     preview = upload(client, data)
@@ -97,7 +98,7 @@ def test_a_file_with_errors_shows_them_by_row_and_offers_no_confirmation(app, cl
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_form(client, login_as, unit):
-    login_as("leader")
+    login_as("leader", locale="en")
     response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00\x00", filename="photo.xlsx")
     assert response.status_code == 200
     assert "not a spreadsheet" in response.text
@@ -109,7 +110,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_form(client, login_a
 
 def test_confirm_plans_again_and_writes_nothing_when_the_database_changed(app, client, login_as,
                                                                          unit):
-    login_as("leader")
+    login_as("leader", locale="en")
     preview = upload(client, csv_bytes([HEADER, ["1.1", "Thủ tục", "Sở Tư pháp", "4"]]))
     assert hidden(preview.text, "token")
     unit.name, unit.name_key, unit.code = "Sở Tư pháp mới", "so tu phap moi", "STP2"
@@ -123,7 +124,7 @@ def test_confirm_plans_again_and_writes_nothing_when_the_database_changed(app, c
 
 @pytest.mark.parametrize("token", ["0" * 32 + ".csv", "../../etc/passwd", "", "abc.exe"])
 def test_a_missing_or_bad_token_gives_a_message(client, login_as, token):
-    login_as("leader")
+    login_as("leader", locale="en")
     response = client.post("/catalog/import/confirm",
                            data={"kind": "catalog", "token": token, "filename": "x.csv"},
                            follow_redirects=True)
@@ -132,7 +133,7 @@ def test_a_missing_or_bad_token_gives_a_message(client, login_as, token):
 
 
 def test_usage_upload_and_confirm(client, login_as, unit):
-    login_as("leader")
+    login_as("leader", locale="en")
     factories.service(unit, code="1.1")
     db.session.commit()
     data = csv_bytes([["Tháng", "Mã thủ tục", "Tổng số hồ sơ", "Hồ sơ trực tuyến"],
@@ -145,7 +146,7 @@ def test_usage_upload_and_confirm(client, login_as, unit):
 
 @pytest.mark.parametrize("role", ["viewer", "unit_officer", "member"])
 def test_other_roles_may_not_import(client, login_as, role):
-    login_as(role)
+    login_as(role, locale="en")
     assert client.get("/catalog/import").status_code == 403
     assert upload(client, csv_bytes([HEADER])).status_code == 403
     assert client.post("/catalog/import/confirm", data={"token": "0" * 32 + ".csv"}
@@ -155,3 +156,10 @@ def test_other_roles_may_not_import(client, login_as, role):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get("/catalog/import")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.fixture(autouse=True)
+def english_messages(app):
+    """These tests read the messages in English, the language of the msgids."""
+    with force_locale("en"):
+        yield
