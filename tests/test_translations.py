@@ -43,3 +43,28 @@ def test_translations_keep_the_placeholders():
     wrong = [m.id for m in catalog if m.id and isinstance(m.id, str) and m.string
              and sorted(pattern.findall(m.id)) != sorted(pattern.findall(m.string))]
     assert wrong == []
+
+
+def formats(text):
+    from collections import defaultdict
+
+    try:
+        text % defaultdict(lambda: 1)
+    except (TypeError, ValueError, KeyError):
+        return False
+    return True
+
+
+def test_every_translation_formats_like_its_msgid():
+    """Templates %-format every string, so a stray % in a translation would break a page."""
+    with CATALOG.open("rb") as f:
+        catalog = read_po(f)
+    broken = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if all(formats(i) for i in ids) and not all(formats(s) for s in strings if s):
+            broken.append(ids[0])
+    assert broken == []

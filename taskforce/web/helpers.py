@@ -32,9 +32,9 @@ LABELS = {
     "commune": _l("Commune"),
     "other": _l("Other"),
     # service tiers
-    "tier.province": _l("Province"),
-    "tier.district": _l("District"),
-    "tier.commune": _l("Commune"),
+    "tier.province": _l("Province level"),
+    "tier.district": _l("District level"),
+    "tier.commune": _l("Commune level"),
     # level claims
     "claim.pending": _l("Awaiting verification"),
     "claim.verified": _l("Verified"),

@@ -138,6 +138,15 @@ def test_leader_assigns_level3_services_of_two_units(page):
     expect(page.locator("#board")).to_contain_text(_dmy(due))
     shot(page, "board")
 
+    # The demo left claims pending on some of these services: they are returned as stale.
+    page.goto(f"/tasks/{ROUND['task']}")
+    stale = page.locator("#services a.btn-outline-danger")
+    while stale.count():
+        stale.first.click()
+        page.fill("textarea[name=reason]", "Báo cáo cũ, lập lại theo nhiệm vụ mới.")
+        _submit(page, page.locator("main form [type=submit]"))
+        expect(page).to_have_url(re.compile(f"/tasks/{ROUND['task']}$"))
+
 
 def test_officer_logs_progress_and_claims_level4(page, tmp_path):
     log_in(page, "officer@taskforce.test")
