@@ -2,7 +2,6 @@
 
 import functools
 import re
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -328,16 +327,6 @@ def test_load_is_deterministic(app):
     first = snapshot()
     clean_database()
     assert snapshot() == first
-
-
-def test_load_is_fast_on_sqlite(app, monkeypatch):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("the time limit is for the embedded SQLite default")
-    monkeypatch.setattr(demo_data, "hash_password", accounts.hash_password)
-    started = time.perf_counter()
-    demo_data.load(db.session, founded_on=FOUNDED)
-    db.session.commit()
-    assert time.perf_counter() - started < 5
 
 
 def test_command_loads_once_and_lists_the_accounts(runner):
