@@ -6,7 +6,7 @@ any past date and costs a fixed number of queries whatever the catalog's size.
 
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
@@ -80,13 +80,16 @@ def check_as_of(value):
 
 
 def parse_as_of(text):
-    """The date written as YYYY-MM-DD in ``text``, or a DomainError saying what is wrong."""
-    try:
-        value = date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise DomainError(_("“%(text)s” is not a date; write it as YYYY-MM-DD.", text=text[:40]),
-                          field="as_of") from None
-    return check_as_of(value)
+    """The date written dd/mm/yyyy (or YYYY-MM-DD) in ``text``, or a DomainError."""
+    text = (text or "").strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            value = datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        return check_as_of(value)
+    raise DomainError(_("“%(text)s” is not a date; write it as dd/mm/yyyy.", text=text[:40]),
+                      field="as_of")
 
 
 def levels_as_of(as_of, statuses, services=None):

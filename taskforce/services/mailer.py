@@ -1,9 +1,10 @@
 """The delivery pass: pending outbox messages sent by SMTP, or written as .eml files.
 
-Unlike the other services this one commits: each message is claimed, and then marked
-sent or failed, in a transaction of its own, so that a message the server has accepted
-is recorded as sent at once and a process that dies loses at most the one message it
-was sending (which goes back to the queue when its claim expires: at-least-once).
+Unlike the other services this one commits: each message is claimed before it is sent,
+and marked sent or failed in the transaction that claims the next one (one commit per
+message), so that a message the server has accepted is recorded as sent before another
+is sent and a process that dies loses at most the one message it was sending (which goes
+back to the queue when its claim expires: at-least-once).
 """
 
 import hashlib
@@ -285,13 +286,14 @@ def deliver_pending(session, *, now, transport, batch_size=None):
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     connection, on_connection = None, 0
     try:
-        while (message := claim_next(session, now=clock())) is not None:
-            session.commit()
+        message = claim_next(session, now=clock())
+        session.commit()
+        while message is not None:
             try:
                 email = build_message(session, message, sender=sender)
             except Exception as error:  # a message that cannot be built fails alone
                 _failed(session, message, error, now=clock(), summary=summary)
-                session.commit()
+                message = _record_and_claim_next(session, clock)
                 continue
             if connection is None:
                 try:
@@ -307,18 +309,19 @@ def deliver_pending(session, *, now, transport, batch_size=None):
                                          key=message.dedupe_key)
             except Exception as error:  # recorded on the message; the pass goes on if it can
                 _failed(session, message, error, now=clock(), summary=summary)
-                session.commit()
                 if _connection_broken(error):
+                    session.commit()
                     summary.stopped = _describe(error)
                     break
                 if not isinstance(error, smtplib.SMTPException):
                     connection.close()  # in an unknown state: start afresh
                     connection = None
+                message = _record_and_claim_next(session, clock)
                 continue
             _sent(session, message, stored, now=clock())
-            session.commit()
             summary.sent += 1
             on_connection += 1
+            message = _record_and_claim_next(session, clock)
             if on_connection >= batch_size:
                 connection.close()
                 connection = None
@@ -326,6 +329,17 @@ def deliver_pending(session, *, now, transport, batch_size=None):
         if connection is not None:
             connection.close()
     return summary
+
+
+def _record_and_claim_next(session, clock):
+    """Commit the outcome of the message just tried together with the claim of the next.
+
+    One commit per message rather than two: an outcome is still recorded before anything
+    more is sent, and a message is still claimed before it is sent.
+    """
+    message = claim_next(session, now=clock())
+    session.commit()
+    return message
 
 
 def _sent(session, message, stored_path, *, now):

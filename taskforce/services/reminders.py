@@ -12,6 +12,8 @@ into a further message for that day.
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
 
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
@@ -21,8 +23,8 @@ from sqlalchemy import (
     String,
     exists,
     func,
+    insert,
     literal,
-    or_,
     select,
     text,
     update,
@@ -55,6 +57,9 @@ REMINDED_STATUSES = (TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED
 LEADERSHIP = (Position.LEADER, Position.PERMANENT_DEPUTY, Position.DEPUTY)
 # Rows per VALUES list, well under the bound-parameter limits of SQLite and PostgreSQL.
 CHUNK = 500
+# Unit addresses per statement: each statement reads every task that reached a point, so a
+# national set (thousands of units) goes in one or two, still within SQLite's 32,766.
+ADDRESS_CHUNK = 5000
 # The PostgreSQL advisory lock that makes concurrent planning passes wait for each other.
 PLAN_LOCK = 0x7A5C0001
 
@@ -176,10 +181,14 @@ def _unit_items(points, address_rows):
                         conditions=(), escalation=False)
 
 
-def _member_items(points):
+def _member_items(points, role):
+    """Items for the member following (or assigned) each task; ``role`` is the column.
+
+    One statement per role, not an OR of both: an OR join cannot use a hash join, and
+    compares every task with every member.
+    """
     address = _member_address()
-    on_task = or_(Member.id == Task.follower_id, Member.id == Task.assignee_id)
-    return _item_select(points, address, (Member, on_task, False),
+    return _item_select(points, address, (Member, Member.id == role, False),
                         (User, User.id == Member.user_id, True),
                         conditions=(Member.active.is_(True),), escalation=False)
 
@@ -195,9 +204,10 @@ def _item_selects(reminder_rows, escalation_rows, address_rows):
     """The SELECTs of the items to make, a few rows of points and addresses at a time."""
     for start in range(0, len(reminder_rows), CHUNK):
         points = _points_cte(reminder_rows[start:start + CHUNK])
-        yield _member_items(points)
-        for first in range(0, len(address_rows), CHUNK):
-            yield _unit_items(points, address_rows[first:first + CHUNK])
+        yield _member_items(points, Task.follower_id)
+        yield _member_items(points, Task.assignee_id)
+        for first in range(0, len(address_rows), ADDRESS_CHUNK):
+            yield _unit_items(points, address_rows[first:first + ADDRESS_CHUNK])
     for start in range(0, len(escalation_rows), CHUNK):
         yield _leadership_items(_points_cte(escalation_rows[start:start + CHUNK]))
 
@@ -252,52 +262,73 @@ def _dry_run(session, today, selects):
 
 # Digests --------------------------------------------------------------------------------------
 
+class _Item(NamedTuple):
+    id: int
+    kind: str
+
+
+class _Task(NamedTuple):
+    id: int
+    title: str
+    due_on: date
+    progress: int
+
+
 def _compose(session, cal, *, today, now):
-    """One outbox message per recipient for the items not yet in one; (items, messages)."""
+    """One outbox message per recipient for the items not yet in one; (items, messages).
+
+    A national pass makes tens of thousands of items: they are read as plain rows, and the
+    messages, notifications and links from items to messages are written in bulk.
+    """
     rows = session.execute(
-        select(ReminderItem, Task, Unit.name)
+        select(ReminderItem.id, ReminderItem.recipient, ReminderItem.kind,
+               Task.id.label("task_id"), Task.title, Task.due_on, Task.progress,
+               Unit.name.label("unit_name"))
         .join(Task, Task.id == ReminderItem.task_id)
         .outerjoin(Unit, Unit.id == Task.unit_id)
         .where(ReminderItem.outbox_id.is_(None))
         .order_by(ReminderItem.recipient, Task.due_on, Task.id)
     ).all()
     by_recipient = defaultdict(list)
-    for item, task, unit_name in rows:
-        by_recipient[item.recipient].append((item, task, unit_name))
+    for row in rows:
+        by_recipient[row.recipient].append(
+            (_Item(row.id, row.kind), _Task(row.task_id, row.title, row.due_on, row.progress),
+             row.unit_name))
     if not by_recipient:
         return 0, 0
     accounts = _accounts(session, list(by_recipient))
     numbers = _sent_today(session, today)
+    messages, notifications = [], []
     for recipient, entries in by_recipient.items():
         user_id, locale = accounts.get(recipient, (None, None))
         locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
         numbers[recipient] += 1
         subject, body_text, body_html = render_digest(cal, entries, today=today, locale=locale)
-        message = OutboxMessage(
-            dedupe_key=dedupe_key(recipient, today, numbers[recipient]), kind=MAIL_KIND,
-            recipient=recipient, recipient_user_id=user_id, locale=locale,
-            subject=subject[:500], body_text=body_text, body_html=body_html,
-            state=OutboxState.PENDING, attempts=0, next_attempt_at=now, created_at=now)
-        session.add(message)
-        session.flush()
+        messages.append({
+            "dedupe_key": dedupe_key(recipient, today, numbers[recipient]), "kind": MAIL_KIND,
+            "recipient": recipient, "recipient_user_id": user_id, "locale": locale,
+            "subject": subject[:500], "body_text": body_text, "body_html": body_html,
+            "state": OutboxState.PENDING, "attempts": 0, "next_attempt_at": now,
+            "created_at": now})
         if user_id is not None:
-            session.add_all(_in_app(user_id, entries, today, now))
-        ids = [item.id for item, _task, _unit in entries]
-        for start in range(0, len(ids), CHUNK):
-            # "fetch" refreshes only the rows updated; the default evaluates the criteria
-            # on every item in the session, which grows with the square of the items.
-            session.execute(update(ReminderItem)
-                            .where(ReminderItem.id.in_(ids[start:start + CHUNK]))
-                            .values(outbox_id=message.id)
-                            .execution_options(synchronize_session="fetch"))
+            notifications += _in_app(user_id, entries, today, now)
+    message_ids = session.scalars(
+        insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
+        messages).all()
+    if notifications:
+        session.execute(insert(Notification), notifications)
+    session.execute(update(ReminderItem), [
+        {"id": item.id, "outbox_id": message_id}
+        for message_id, entries in zip(message_ids, by_recipient.values(), strict=True)
+        for item, _task, _unit in entries])
     return len(rows), len(by_recipient)
 
 
 def _in_app(user_id, entries, today, now):
-    """The same reminders as in-app notifications, for a recipient with an account."""
+    """The same reminders as in-app notifications (rows), for a recipient with an account."""
     tasks = {task.id: task for _item, task, _unit in entries}
-    return [Notification(user_id=user_id, task_id=task.id, message="", created_at=now,
-                         kind="overdue" if task.due_on < today else "due_soon")
+    return [{"user_id": user_id, "task_id": task.id, "message": "", "created_at": now,
+             "read_at": None, "kind": "overdue" if task.due_on < today else "due_soon"}
             for task in tasks.values()]
 
 

@@ -1,0 +1,93 @@
+"""The crashes the fuzzing found, kept as plain regression tests."""
+
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from taskforce.extensions import db
+from taskforce.models import Role, Task
+from taskforce.services import exports
+from tests import factories
+from tests.security import COUNTS
+from tests.security.world import build_world, changed, log_in, routes, snapshot, url_of
+
+
+def _leader(app):
+    user = factories.user(role=Role.LEADER)
+    db.session.commit()
+    client = app.test_client()
+    log_in(client, user.email)
+    return client
+
+
+def test_an_id_no_row_can_have_is_a_message_not_a_crash(secure_app):
+    world = build_world()
+    client = _leader(secure_app)
+    before = snapshot()
+    huge = str(10**30)
+    for url, data in (
+        ("/tasks/new", {"kind": "general", "title": "Việc mới", "due_on": "20/12/2020",
+                        "unit_id": huge, "priority": "normal"}),
+        ("/tasks/assign", {"due_on": "2020-12-20", "title": "Nâng cấp", "priority": "normal",
+                           "units": [str(world["unit_a"]), huge]}),
+        (f"/tasks/{world['task_b']}/claims", {"service_id": huge, "to_level": "4",
+                                              "effective_on": "2020-10-20"}),
+    ):
+        response = client.post(url, data=data)
+        assert response.status_code == 200, url
+        assert "invalid-feedback" in response.get_data(as_text=True), url
+    assert changed(before, snapshot()) == []
+
+
+def test_nul_in_a_login_is_a_failed_login(secure_app):
+    response = secure_app.test_client().post("/login", data={"email": "a\x00@example.test",
+                                                             "password": "x\x00"})
+    assert response.status_code == 200
+    assert "Sai e-mail hoặc mật khẩu" in response.get_data(as_text=True)
+
+
+def test_nul_in_an_address_is_a_bad_request(secure_app):
+    client = _leader(secure_app)
+    for url in ("/catalog?q=%00", "/tasks?q=a%00b", "/calendar/%00.ics",
+                "/catalog?field=%00&tier=%00"):
+        assert client.get(url).status_code == 400, url
+
+
+def test_control_characters_are_dropped_from_form_text(secure_app):
+    world = build_world()
+    client = _leader(secure_app)
+    response = client.post(f"/tasks/{world['task_a']}/edit", data={
+        "title": "Việc\x00 của\x01 Sở\x1b A", "priority": "high", "follower_id": "0",
+        "description": "Dòng một\r\nDòng\x07 hai"})
+    assert response.status_code == 302
+    task = db.session.scalar(select(Task).where(Task.id == world["task_a"]))
+    assert task.title == "Việc của Sở A"
+    assert task.description == "Dòng một\nDòng hai"
+
+
+def test_an_export_of_text_with_control_characters_opens():
+    data = exports.workbook([("Tasks", ["Task"], [["Báo cáo\x01\x0b\x1f kết quả"], ["=1+1"]])])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in sheet["A"]] == ["Task", "Báo cáo kết quả", "'=1+1"]
+
+
+# Every query argument a page reads, and the audit log's filters.
+QUERY_ARGUMENTS = ("q", "unit", "member", "status", "kind", "due_within", "overdue", "sort",
+                   "dir", "page", "level", "field", "tier", "verified", "missing", "month",
+                   "as_of", "group", "state", "unread", "next", "filters", "actor", "action",
+                   "object_type", "date_from", "date_to")
+HOSTILE = (str(10**30), "31/12/99999", "Đ\u0301\u0323 -1 %_\\'\"<x>\u202e", "x" * 3000)
+
+
+def test_hostile_query_arguments_never_crash_a_page(secure_app):
+    world = build_world()
+    client = _leader(secure_app)
+    checked = 0
+    for rule, _method in routes(secure_app, "GET"):
+        for value in HOSTILE:
+            query = dict.fromkeys(QUERY_ARGUMENTS, value)
+            response = client.get(url_of(rule, world), query_string=query)
+            assert response.status_code < 500, (rule.endpoint, value)
+            checked += 1
+    COUNTS["routes_roles"] += checked // len(HOSTILE)
