@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 FLASK := $(PY) -m flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Two workers (the machines have two cores); a test file stays on one worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run test install translations messages lint clean chromium audit
 
