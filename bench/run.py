@@ -126,14 +126,56 @@ def gunicorn(database_url, today, instance):
         process.wait(timeout=30)
 
 
+def workers(master_pid):
+    return Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+
+
 def worker_memory_mb(master_pid):
     """The peak resident memory (VmHWM) of the gunicorn worker, in MB."""
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     peaks = []
-    for pid in children:
+    for pid in workers(master_pid):
         status = Path(f"/proc/{pid}/status").read_text()
         peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
     return round(max(peaks), 1)
+
+
+def cpu_seconds(pid):
+    """User and system CPU time a process has used, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU used by the web worker and by the database server's backends, between reads.
+
+    On a shared machine wall time includes waiting for a core; CPU time does not.
+    """
+
+    def __init__(self, master_pid, engine):
+        # Without a server's pid the application is this process (the in-process passes).
+        self.master_pid, self.engine = master_pid, engine
+
+    def backends(self):
+        if self.engine.dialect.name != "postgresql":
+            return []
+        with self.engine.connect() as conn:
+            return conn.execute(sa.text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")).scalars().all()
+
+    def read(self):
+        app = (sum(cpu_seconds(pid) for pid in workers(self.master_pid)) if self.master_pid
+               else time.process_time())
+        return app, sum(cpu_seconds(pid) for pid in self.backends())
+
+    @contextmanager
+    def measure(self, row, count=1):
+        """Add to ``row`` the CPU used inside the block, per ``count``, in milliseconds."""
+        app_before, db_before = self.read()
+        yield
+        app_after, db_after = self.read()
+        row["cpu_app"] = round((app_after - app_before) * 1000 / count, 1)
+        row["cpu_db"] = round((db_after - db_before) * 1000 / count, 1)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -175,7 +217,7 @@ class Browser:
     def time(self, path, warmup, repeat):
         for _ in range(warmup):
             self._timed(path)
-        return summary([self._timed(path) for _ in range(repeat)])
+        return summary([self._timed(path) for _ in range(repeat)]) if repeat else None
 
     def _timed(self, path):
         started = time.perf_counter()
@@ -214,10 +256,15 @@ def measure_pages(database_url, today, warmup, repeat, engine):
     with tempfile.TemporaryDirectory(prefix="taskforce-bench-") as instance, \
             gunicorn(database_url, today, instance) as (process, base):
         browsers = {email: Browser(base).login(email) for email in (LEADER, MEMBER)}
+        meter = CpuMeter(process.pid, engine)
         for key, email, path in pages:
-            results[key] = {**browsers[email].time(path, warmup, repeat), "path": path}
+            browsers[email].time(path, warmup, 0)
+            results[key] = {"path": path}
+            with meter.measure(results[key], repeat):
+                results[key].update(browsers[email].time(path, 0, repeat))
             print(f"  {LABELS[key]:<32} median {results[key]['median']:8.1f} ms   "
-                  f"p95 {results[key]['p95']:8.1f} ms", flush=True)
+                  f"p95 {results[key]['p95']:8.1f} ms   CPU/request app "
+                  f"{results[key]['cpu_app']} ms, db {results[key]['cpu_db']} ms", flush=True)
         results["worker_memory"] = {"value": worker_memory_mb(process.pid)}
     print(f"  {LABELS['worker_memory']:<32} {results['worker_memory']['value']} MB")
     return results
@@ -282,28 +329,27 @@ def deadline(seconds):
         signal.signal(signal.SIGALRM, previous)
 
 
-def measure_planning(session, today, now, timeout):
+def measure_planning(session, today, now, timeout, meter):
     from taskforce.services import reminders
 
-    def plan():
-        made = reminders.plan_reminders(session, today=today, now=now)
-        session.commit()
-        return made
+    def plan(row):
+        with meter.measure(row):
+            made, seconds = timed(lambda: reminders.plan_reminders(session, today=today,
+                                                                   now=now))
+            session.commit()
+        row.update(median=round(seconds * 1000, 1), items=made.items, messages=made.messages)
+        return row
 
     try:
         with deadline(timeout):
-            first, first_s = timed(plan)
+            first = plan({})
     except Overtime:
         session.rollback()
         return {"planning_first": {"median": None, "stopped_after_s": timeout}}
-    repeat, repeat_s = timed(plan)
-    return {"planning_first": {"median": round(first_s * 1000, 1), "items": first.items,
-                               "messages": first.messages},
-            "planning_repeat": {"median": round(repeat_s * 1000, 1), "items": repeat.items,
-                                "messages": repeat.messages}}
+    return {"planning_first": first, "planning_repeat": plan({})}
 
 
-def measure_delivery(session, app, now, limit):
+def measure_delivery(session, app, now, limit, meter):
     """Messages per second sent by the delivery pass, over at most ``limit`` messages."""
     from taskforce.models import OutboxMessage
     from taskforce.services import mailer
@@ -313,24 +359,30 @@ def measure_delivery(session, app, now, limit):
     session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.not_in(sa.select(keep.c.id)))
                     .values(next_attempt_at=later))
     session.commit()
-    done, seconds = timed(lambda: mailer.deliver_pending(
-        session, now=now, transport=mailer.transport_for(app.config)))
+    row = {}
+    with meter.measure(row):
+        done, seconds = timed(lambda: mailer.deliver_pending(
+            session, now=now, transport=mailer.transport_for(app.config)))
+    for key in ("cpu_app", "cpu_db"):  # per message
+        row[key] = round(row[key] / max(done.sent, 1), 1)
     rate = done.sent / seconds if seconds else 0.0
-    return {"delivery": {"value": round(rate, 1), "sent": done.sent, "failed": done.failed,
-                         "seconds": round(seconds, 2)}}
+    row.update(value=round(rate, 1), sent=done.sent, failed=done.failed,
+               seconds=round(seconds, 2))
+    return {"delivery": row}
 
 
-def measure_review(session, today, now, repeat):
+def measure_review(session, today, now, repeat, meter):
     from taskforce.services import reviews
 
     start, end = reviews.review_period("monthly", today)
-    samples = []
-    for _ in range(repeat):
-        _review, seconds = timed(lambda: reviews.build_review(
-            session, kind="monthly", start=start, end=end, now=now, today=today))
-        samples.append(seconds)
-        session.rollback()
-    return {"monthly_review": {**summary(samples), "period": f"{start}–{end}"}}
+    samples, row = [], {"period": f"{start}–{end}"}
+    with meter.measure(row, repeat):
+        for _ in range(repeat):
+            _review, seconds = timed(lambda: reviews.build_review(
+                session, kind="monthly", start=start, end=end, now=now, today=today))
+            samples.append(seconds)
+            session.rollback()
+    return {"monthly_review": {**row, **summary(samples)}}
 
 
 def measure_passes(database_url, today, review_repeat, delivery_limit, timeout):
@@ -342,10 +394,11 @@ def measure_passes(database_url, today, review_repeat, delivery_limit, timeout):
         app = make_app(database_url, today, instance, smtp_port)
         with app.app_context():
             reset_outputs(db.session)
-            results = measure_planning(db.session, today, now, timeout)
+            meter = CpuMeter(None, db.engine)
+            results = measure_planning(db.session, today, now, timeout, meter)
             if "planning_repeat" in results:
-                results.update(measure_delivery(db.session, app, now, delivery_limit))
-            results.update(measure_review(db.session, today, now, review_repeat))
+                results.update(measure_delivery(db.session, app, now, delivery_limit, meter))
+            results.update(measure_review(db.session, today, now, review_repeat, meter))
             db.session.remove()
             db.engine.dispose()
     for key in ("planning_first", "planning_repeat", "delivery"):
@@ -398,8 +451,8 @@ def figure_of(row):
 
 
 def render_table(run):
-    lines = ["| measurement | median | p95 | target | result | notes |",
-             "| --- | ---: | ---: | ---: | :---: | --- |"]
+    lines = ["| measurement | median | p95 | CPU app + db | target | result | notes |",
+             "| --- | ---: | ---: | ---: | ---: | :---: | --- |"]
     for key, label in LABELS.items():
         row = run["results"].get(key)
         if row is None:
@@ -411,8 +464,9 @@ def render_table(run):
         figure = figure_of(row)
         shown = f"{figure:,} {unit}" if figure is not None else \
             f"> {row['stopped_after_s']:,} s"
+        cpu = f"{row['cpu_app']} + {row['cpu_db']} ms" if "cpu_app" in row else ""
         lines.append(f"| {label} | {shown} | "
-                     f"{str(row['p95']) + ' ms' if 'p95' in row else ''} | "
+                     f"{str(row['p95']) + ' ms' if 'p95' in row else ''} | {cpu} | "
                      f"{f'{sign} {target} {unit}' if target else '–'} | "
                      f"{verdict(key, figure_of(row), target)} | {notes} |")
     return "\n".join(lines)

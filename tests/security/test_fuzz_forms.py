@@ -100,8 +100,10 @@ def _file_value():
 def _valid(field):
     if field.kind == "file":
         return st.sampled_from([DROP, (b"%PDF-1.4\n%%EOF\n", "bien-ban.pdf")])
-    valid = [v for v in (field.value, PLAUSIBLE.get(field.name), *field.options) if v]
-    return st.sampled_from(valid) if valid else NASTY
+    valid = [v for v in (PLAUSIBLE.get(field.name), field.value, *field.options) if v is not None]
+    if field.kind in ("checkbox", "radio", "button"):
+        valid.append(DROP)  # not ticked, or another button pressed
+    return st.sampled_from(list(dict.fromkeys(valid))) if valid else NASTY
 
 
 def _bad(field):
