@@ -259,7 +259,7 @@ def test_overview_gathers_the_dashboard(catalog):
     assert view.trend[-1].on == date(2020, 7, 31)
 
 
-@pytest.mark.parametrize("text", ["", "31/08/2020", "2020-02-30", "0001-01-01", "2150-01-01",
+@pytest.mark.parametrize("text", ["", "31/02/2020", "2020-02-30", "0001-01-01", "2150-01-01",
                                   "nonsense"])
 def test_parse_as_of_refuses_bad_dates(app, text):
     with pytest.raises(DomainError) as caught:
@@ -268,4 +268,9 @@ def test_parse_as_of_refuses_bad_dates(app, text):
 
 
 def test_parse_as_of_reads_iso_dates():
+    assert kpi.parse_as_of(" 2020-08-31 ") == date(2020, 8, 31)
+
+
+def test_parse_as_of_reads_vietnamese_and_iso_dates():
+    assert kpi.parse_as_of("31/08/2020") == date(2020, 8, 31)
     assert kpi.parse_as_of(" 2020-08-31 ") == date(2020, 8, 31)
