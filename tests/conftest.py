@@ -131,3 +131,36 @@ def login_as(app, client):
         return user
 
     return login
+
+
+# What the security tests checked, printed at the end of the run. The hooks live here, in the
+# root conftest, because the pytest-xdist controller loads only this one.
+from tests.security import COUNTS  # noqa: E402
+
+LINES = (
+    ("routes × roles checked", "routes_roles"),
+    ("forms fuzzed", "forms"),
+    ("examples run", "examples"),
+)
+WORKER_KEY = "security_counts"
+
+
+def pytest_sessionfinish(session):
+    # Under pytest-xdist each worker counts its own share; the controller adds them up.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[WORKER_KEY] = dict(COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for key, value in getattr(node, "workeroutput", {}).get(WORKER_KEY, {}).items():
+        COUNTS[key] = COUNTS.get(key, 0) + value
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not COUNTS:
+        return
+    terminalreporter.write_sep("-", "security checks")
+    for text, key in LINES:
+        terminalreporter.write_line(f"{text}: {COUNTS.get(key, 0)}")

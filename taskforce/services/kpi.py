@@ -112,7 +112,10 @@ def levels_as_of(as_of, statuses, services=None):
                *_among(LevelChange.service_id, services))
         .subquery()
     )
-    return select(ranked.c.service_id, ranked.c.level).where(ranked.c.rn == 1).subquery()
+    # "rn < 2", not "rn = 1": PostgreSQL guesses that an equality keeps 0.5 % of the rows,
+    # plans nested loops for a handful of services and compares every service with every
+    # other one; an inequality is guessed at a third, close enough for hash joins.
+    return select(ranked.c.service_id, ranked.c.level).where(ranked.c.rn < 2).subquery()
 
 
 def _among(column, services):

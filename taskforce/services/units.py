@@ -93,3 +93,13 @@ def list_units(session, *, include_inactive=False):
     if not include_inactive:
         query = query.where(Unit.active.is_(True))
     return session.scalars(query).all()
+
+
+def unit_options(session):
+    """``(id, name)`` rows of the active units in display order, for filter lists.
+
+    Plain rows, not Unit objects: a national list has thousands of units, and a filter
+    shows only their names.
+    """
+    return session.execute(select(Unit.id, Unit.name).where(Unit.active.is_(True))
+                           .order_by(Unit.display_order, Unit.name)).all()

@@ -1,35 +1,6 @@
-"""Print what the security tests checked: routes × roles, forms fuzzed, examples run."""
+"""Fixtures of the security tests (their counts are printed by tests/conftest.py)."""
 
 import pytest
-
-from tests.security import COUNTS
-
-LINES = (
-    ("routes × roles checked", "routes_roles"),
-    ("forms fuzzed", "forms"),
-    ("examples run", "examples"),
-)
-WORKER_KEY = "security_counts"
-
-
-def pytest_sessionfinish(session):
-    # Under pytest-xdist each worker counts its own share; the controller adds them up.
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:
-        workeroutput[WORKER_KEY] = dict(COUNTS)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error):
-    COUNTS.update(getattr(node, "workeroutput", {}).get(WORKER_KEY, {}))
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not COUNTS:
-        return
-    terminalreporter.write_sep("-", "security checks")
-    for text, key in LINES:
-        terminalreporter.write_line(f"{text}: {COUNTS[key]}")
 
 
 @pytest.fixture

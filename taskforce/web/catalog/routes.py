@@ -35,7 +35,7 @@ def index():
     page = paginate(db, catalog.search(filters))
     pending = catalog.pending_claims_by_service(db.session, [s.id for s in page.items])
     return render_template("catalog/index.html", page=page, pending=pending, filters=filters,
-                           units=units.list_units(db.session), fields=catalog.fields(db.session))
+                           units=units.unit_options(db.session), fields=catalog.fields(db.session))
 
 
 @bp.route("/catalog/export.xlsx")

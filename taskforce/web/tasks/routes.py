@@ -46,7 +46,7 @@ def _filters():
 
 
 def _choices():
-    return {"units": units.list_units(db.session),
+    return {"units": units.unit_options(db.session),
             "members": tasks.member_choices(db.session)}
 
 
