@@ -12,11 +12,10 @@ into a further message for that day.
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
 from typing import NamedTuple
 
 from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import (
     Date,
     Integer,
@@ -60,6 +59,8 @@ CHUNK = 500
 # Unit addresses per statement: each statement reads every task that reached a point, so a
 # national set (thousands of units) goes in one or two, still within SQLite's 32,766.
 ADDRESS_CHUNK = 5000
+# The most tasks a digest lists; the others are counted, and listed in the application.
+DIGEST_LIMIT = 50
 # The PostgreSQL advisory lock that makes concurrent planning passes wait for each other.
 PLAN_LOCK = 0x7A5C0001
 
@@ -262,23 +263,12 @@ def _dry_run(session, today, selects):
 
 # Digests --------------------------------------------------------------------------------------
 
-class _Item(NamedTuple):
-    id: int
-    kind: str
-
-
-class _Task(NamedTuple):
-    id: int
-    title: str
-    due_on: date
-    progress: int
-
-
 def _compose(session, cal, *, today, now):
     """One outbox message per recipient for the items not yet in one; (items, messages).
 
-    A national pass makes tens of thousands of items: they are read as plain rows, and the
-    messages, notifications and links from items to messages are written in bulk.
+    A national pass makes tens of thousands of items: they are read as plain rows, the
+    messages and notifications are written in bulk, and the items are linked to their
+    message by one statement per chunk of recipients.
     """
     rows = session.execute(
         select(ReminderItem.id, ReminderItem.recipient, ReminderItem.kind,
@@ -287,49 +277,68 @@ def _compose(session, cal, *, today, now):
         .join(Task, Task.id == ReminderItem.task_id)
         .outerjoin(Unit, Unit.id == Task.unit_id)
         .where(ReminderItem.outbox_id.is_(None))
-        .order_by(ReminderItem.recipient, Task.due_on, Task.id)
     ).all()
+    # Grouped here and each digest sorted by the renderer: no sort of every item in SQL.
     by_recipient = defaultdict(list)
     for row in rows:
-        by_recipient[row.recipient].append(
-            (_Item(row.id, row.kind), _Task(row.task_id, row.title, row.due_on, row.progress),
-             row.unit_name))
+        by_recipient[row.recipient].append(row)
     if not by_recipient:
         return 0, 0
     accounts = _accounts(session, list(by_recipient))
     numbers = _sent_today(session, today)
-    messages, notifications = [], []
-    for recipient, entries in by_recipient.items():
+    default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    renderer = _DigestRenderer(cal, today)
+    messages, notifications = {}, []
+    # Recipients of one language together: the language is switched once per group.
+    for recipient in sorted(by_recipient, key=lambda r: (accounts.get(r, (None, None))[1]
+                                                         or default_locale, r)):
+        entries = by_recipient[recipient]
         user_id, locale = accounts.get(recipient, (None, None))
-        locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+        locale = locale or default_locale
         numbers[recipient] += 1
-        subject, body_text, body_html = render_digest(cal, entries, today=today, locale=locale)
-        messages.append({
+        digest = renderer.render(entries, locale)
+        messages[recipient] = {
             "dedupe_key": dedupe_key(recipient, today, numbers[recipient]), "kind": MAIL_KIND,
             "recipient": recipient, "recipient_user_id": user_id, "locale": locale,
-            "subject": subject[:500], "body_text": body_text, "body_html": body_html,
-            "state": OutboxState.PENDING, "attempts": 0, "next_attempt_at": now,
-            "created_at": now})
+            "subject": digest.subject[:500], "body_text": digest.text,
+            "body_html": digest.html, "state": OutboxState.PENDING, "attempts": 0,
+            "next_attempt_at": now, "created_at": now}
         if user_id is not None:
-            notifications += _in_app(user_id, entries, today, now)
+            notifications += _in_app(user_id, digest.shown, today, now)
     message_ids = session.scalars(
         insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
-        messages).all()
+        list(messages.values())).all()
     if notifications:
         session.execute(insert(Notification), notifications)
-    session.execute(update(ReminderItem), [
-        {"id": item.id, "outbox_id": message_id}
-        for message_id, entries in zip(message_ids, by_recipient.values(), strict=True)
-        for item, _task, _unit in entries])
+    _link_items(session, dict(zip(messages, message_ids, strict=True)),
+                last_item=max(row.id for row in rows))
     return len(rows), len(by_recipient)
 
 
-def _in_app(user_id, entries, today, now):
-    """The same reminders as in-app notifications (rows), for a recipient with an account."""
-    tasks = {task.id: task for _item, task, _unit in entries}
-    return [{"user_id": user_id, "task_id": task.id, "message": "", "created_at": now,
-             "read_at": None, "kind": "overdue" if task.due_on < today else "due_soon"}
-            for task in tasks.values()]
+def _link_items(session, message_of, *, last_item):
+    """Point every new item at its recipient's new message, a chunk of recipients at a time.
+
+    Only the items read by this pass (``id <= last_item``) are linked.
+    """
+    pairs = list(message_of.items())
+    for start in range(0, len(pairs), CHUNK):
+        chunk = _values("new_messages", [sql_column("recipient", String),
+                                         sql_column("outbox_id", Integer)],
+                        pairs[start:start + CHUNK])
+        # UPDATE … FROM: a hash join of the items with the chunk on both databases.
+        session.execute(
+            update(ReminderItem)
+            .where(ReminderItem.outbox_id.is_(None), ReminderItem.id <= last_item,
+                   ReminderItem.recipient == chunk.c.recipient)
+            .values(outbox_id=chunk.c.outbox_id)
+            .execution_options(synchronize_session=False))
+
+
+def _in_app(user_id, rows, today, now):
+    """The tasks a digest lists as in-app notifications (rows), for a recipient with an account."""
+    return [{"user_id": user_id, "task_id": row["id"], "message": "", "created_at": now,
+             "read_at": None, "kind": "overdue" if row["due_on"] < today else "due_soon"}
+            for row in rows]
 
 
 def dedupe_key(recipient, day, number):
@@ -378,35 +387,102 @@ def _standing(cal, due_on, today):
     return ("ahead", left) if left else ("today", 0)
 
 
-def _digest_rows(cal, entries, today):
-    tasks = {}
-    for item, task, unit_name in entries:
-        row = tasks.get(task.id)
-        if row is None:
-            state, days = _standing(cal, task.due_on, today)
-            row = tasks[task.id] = {"title": task.title, "unit": unit_name or "",
-                                    "due_on": task.due_on, "state": state, "days": days,
-                                    "progress": task.progress, "escalated": False,
-                                    "link": task_link(task.id)}
-        row["escalated"] = row["escalated"] or item.kind == ESCALATION
-    return sorted(tasks.values(), key=lambda row: (not row["escalated"], row["due_on"]))
+def standing_text(state, days, due_on, today):
+    """The sentence that says where a task stands against its deadline (current locale)."""
+    when = due_on.strftime("%d/%m/%Y")
+    if state == "overdue":
+        return ngettext("Overdue since %(date)s, %(num)s working day late.",
+                        "Overdue since %(date)s, %(num)s working days late.", days, date=when)
+    if state == "today" and due_on == today:
+        return gettext("Due today, %(date)s.", date=when)
+    if state == "today":
+        return gettext("Due on %(date)s; today is the last working day before it.", date=when)
+    return ngettext("Due on %(date)s, %(num)s working day left.",
+                    "Due on %(date)s, %(num)s working days left.", days, date=when)
 
 
-def render_digest(cal, entries, *, today, locale):
-    """``(subject, text, html)`` of one recipient's digest, in ``locale``."""
-    rows = _digest_rows(cal, entries, today)
-    escalated = sum(1 for row in rows if row["escalated"])
-    with force_locale(locale):
+class Digest(NamedTuple):
+    subject: str
+    text: str
+    html: str
+    shown: list
+    more: int
+
+
+class _DigestRenderer:
+    """Renders the digests of one pass; what depends only on a due date is worked out once.
+
+    A digest lists at most DIGEST_LIMIT tasks, the escalated and the oldest first, and
+    says how many more there are: a leader of a national task force would otherwise get
+    thousands of rows, which nobody reads.
+    """
+
+    def __init__(self, cal, today):
+        self.cal, self.today = cal, today
+        self.standings = {}  # due_on -> (state, days)
+        self.sentences = {}  # (locale, due_on) -> sentence
+        self.made = {}  # (locale, tasks listed) -> Digest
+        self.base_url = current_app.config["BASE_URL"].rstrip("/")
+
+    def rows(self, entries, locale):
+        """One row per task of ``entries`` (the items of one recipient), most urgent first."""
+        tasks = {}
+        for item in entries:
+            row = tasks.get(item.task_id)
+            if row is None:
+                row = tasks[item.task_id] = {
+                    "id": item.task_id, "title": item.title, "unit": item.unit_name or "",
+                    "due_on": item.due_on, "progress": item.progress, "escalated": False,
+                    "link": f"{self.base_url}/tasks/{item.task_id}"}
+            row["escalated"] = row["escalated"] or item.kind == ESCALATION
+        rows = sorted(tasks.values(), key=lambda row: (not row["escalated"], row["due_on"],
+                                                       row["id"]))
+        for row in rows[:DIGEST_LIMIT]:
+            row["state"], row["days"] = self._standing(row["due_on"])
+            row["standing"] = self._sentence(locale, row)
+        return rows
+
+    def _standing(self, due_on):
+        if due_on not in self.standings:
+            self.standings[due_on] = _standing(self.cal, due_on, self.today)
+        return self.standings[due_on]
+
+    def _sentence(self, locale, row):
+        key = (locale, row["due_on"])
+        if key not in self.sentences:
+            self.sentences[key] = standing_text(row["state"], row["days"], row["due_on"],
+                                                self.today)
+        return self.sentences[key]
+
+    def render(self, entries, locale):
+        """The digest of ``entries`` in ``locale``; the same tasks give the same digest.
+
+        A unit's several addresses get the same list: it is rendered once.
+        """
+        with force_locale(locale):
+            rows = self.rows(entries, locale)
+            key = (locale, tuple((row["id"], row["escalated"]) for row in rows))
+            if key not in self.made:
+                self.made[key] = self._render(rows)
+            return self.made[key]
+
+    def _render(self, rows):
+        """Subject, text and HTML of a digest listing ``rows`` (in the current locale)."""
+        shown, more = rows[:DIGEST_LIMIT], max(0, len(rows) - DIGEST_LIMIT)
+        escalated = sum(1 for row in rows if row["escalated"])
         if escalated:
             subject = ngettext("Escalation: %(num)s task is seriously overdue",
-                               "Escalation: %(num)s tasks are seriously overdue", escalated)
+                               "Escalation: %(num)s tasks are seriously overdue",
+                               escalated)
         else:
             subject = ngettext("Reminder: %(num)s task is due or overdue",
                                "Reminder: %(num)s tasks are due or overdue", len(rows))
-        context = {"rows": rows, "today": today, "subject": subject,
-                   "base_url": current_app.config["BASE_URL"].rstrip("/")}
-        return (subject, render_template("emails/reminder.txt", **context),
-                render_template("emails/reminder.html", **context))
+        context = {"rows": shown, "more": more, "today": self.today, "subject": subject,
+                   "base_url": self.base_url,
+                   "escalated_note": gettext("Escalated to the leadership."),
+                   "progress_label": gettext("Progress")}
+        return Digest(subject, render_template("emails/reminder.txt", **context),
+                      render_template("emails/reminder.html", **context), shown, more)
 
 
 # Reading back ---------------------------------------------------------------------------------

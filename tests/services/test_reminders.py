@@ -139,6 +139,33 @@ def test_a_unit_with_fifteen_tasks_gets_one_digest(world):
     assert kinds == {"due", "before_1", "before_3", "before_7", "overdue"}
 
 
+def test_a_long_digest_lists_the_most_urgent_tasks_and_counts_the_others(world, monkeypatch):
+    monkeypatch.setattr(reminders, "DIGEST_LIMIT", 4)
+    late = task(world, D(2020, 11, 11), title="Quá hạn lâu nhất")
+    due_soon = [task(world, due, title=f"Sắp đến hạn {n}")
+                for n, due in enumerate(POINTS_TODAY[:4] * 2)]
+    deputy_user = world["deputy"].user
+    for made in [late, *due_soon]:
+        made.assignee_id = world["deputy"].id
+    db.session.commit()
+    summary = plan()
+    assert summary.items == 9 * 4  # every task is recorded for each of its four recipients
+    digest = db.session.scalar(select(OutboxMessage)
+                               .where(OutboxMessage.recipient == "to-pho@tct.test"))
+    assert digest.subject == "Reminder: 9 tasks are due or overdue"
+    listed = [made for made in [late, *due_soon] if made.title in digest.body_text]
+    assert len(listed) == 4 and listed[0] is late  # the oldest deadline first
+    assert "And 5 more tasks, listed in the application." in digest.body_text
+    assert "And 5 more tasks, listed in the application." in digest.body_html
+    in_app = db.session.scalars(select(Notification.task_id)
+                                .where(Notification.user_id == deputy_user.id)).all()
+    assert sorted(in_app) == sorted(made.id for made in listed)
+    unit_digest = db.session.scalar(select(OutboxMessage)
+                                    .where(OutboxMessage.recipient == "dau-moi@stp.test"))
+    assert "Còn 5 nhiệm vụ khác, xem đầy đủ trong ứng dụng." in unit_digest.body_text
+    assert len(reminders.items_of_message(db.session, digest.id)) == 9
+
+
 def test_a_second_run_creates_nothing(world):
     for due in POINTS_TODAY:
         task(world, due)
