@@ -191,9 +191,10 @@ def test_a_deliverer_killed_mid_batch_loses_nothing_and_resends_at_most_one(app,
         killed = states()
         in_flight = db.session.scalars(select(OutboxMessage.dedupe_key)
                                        .where(OutboxMessage.state == "sending")).all()
-        # Three accepted; the third may not be recorded yet (it is then the one in flight).
-        assert len(in_flight) <= 1 and killed["sent"] + len(in_flight) >= 3
-        assert killed["pending"] >= 1
+        # Three accepted, the third perhaps not recorded yet (it is then the one in flight);
+        # the others were claimed with it and wait for the claim to run out.
+        assert killed["sent"] >= 2 and killed["sent"] + len(in_flight) == 8
+        assert len(in_flight) >= 5
 
         # Restarted later than the claim's expiry, it delivers the rest.
         later = utcnow() + timedelta(seconds=app.config["MAIL_SENDING_TIMEOUT"] + 60)
@@ -205,7 +206,8 @@ def test_a_deliverer_killed_mid_batch_loses_nothing_and_resends_at_most_one(app,
         twice = [mid for mid, n in counts.items() if n > 1]
         # Only the message in flight at the kill may arrive twice: accepted by the server,
         # the process died before recording it as sent.
-        assert twice in ([], [mailer.message_id(key) for key in in_flight])
+        assert len(twice) <= 1
+        assert set(twice) <= {mailer.message_id(key) for key in in_flight}
         assert all(n <= 2 for n in counts.values())
     finally:
         server.stop()
@@ -235,7 +237,7 @@ def test_two_deliverers_at_once_send_each_message_once(app, make_app):
         for thread in threads:
             thread.join(timeout=120)
         assert errors == []
-        assert sorted(r.sent for r in results)[0] > 0, "both deliverers should have worked"
+        assert min(r.sent for r in results) > 0, f"both deliverers should have worked: {results}"
         assert sum(r.sent for r in results) == 30
         counts = Counter(server.message_ids())
         assert len(counts) == 30 and set(counts.values()) == {1}

@@ -1,10 +1,10 @@
 """The delivery pass: pending outbox messages sent by SMTP, or written as .eml files.
 
-Unlike the other services this one commits: each message is claimed before it is sent,
-and marked sent or failed in the transaction that claims the next one (one commit per
-message), so that a message the server has accepted is recorded as sent before another
-is sent and a process that dies loses at most the one message it was sending (which goes
-back to the queue when its claim expires: at-least-once).
+Unlike the other services this one commits: messages are claimed a few at a time before
+they are sent, and each is marked sent or failed in its own commit before the next is sent,
+so a process that dies loses at most the one message it was sending (which, like the
+claimed ones it had not tried, goes back to the queue when its claim expires:
+at-least-once).
 """
 
 import hashlib
@@ -23,7 +23,8 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from taskforce.models import DeliveryAttempt, OutboxMessage, OutboxState
 from taskforce.services import audit
@@ -33,6 +34,14 @@ MESSAGE_ID_DOMAIN = "taskforce"
 MAX_ERROR_LENGTH = 2000
 INTERRUPTED = "interrupted: the sending process stopped before recording the outcome"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# Messages claimed at a time: fewer statements per message, while a process that dies
+# leaves at most this many waiting for their claim to run out (sent then, not twice).
+CLAIM_SIZE = 20
+# What the pass reads of a claimed message.
+CLAIMED_COLUMNS = (OutboxMessage.id, OutboxMessage.kind, OutboxMessage.dedupe_key,
+                   OutboxMessage.recipient, OutboxMessage.locale, OutboxMessage.subject,
+                   OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.created_at,
+                   OutboxMessage.attempts)
 
 
 # Messages -------------------------------------------------------------------------------------
@@ -280,27 +289,76 @@ def recover_stuck(session, *, now):
     return len(ids)
 
 
-def claim_next(session, *, now):
-    """Take the next due message for this process (pending → sending), or None.
+def claim(session, *, now, limit=CLAIM_SIZE):
+    """Take up to ``limit`` due messages for this process (pending → sending), oldest first.
 
-    The claim is a conditional UPDATE, and on PostgreSQL the candidate row is picked with
-    FOR UPDATE SKIP LOCKED, so two deliverers never take the same message. While it is
-    being sent, ``next_attempt_at`` holds the end of the claim.
+    The claim is a conditional UPDATE, and on PostgreSQL the candidate rows are picked with
+    FOR UPDATE SKIP LOCKED, so two deliverers never take the same message. While they are
+    being sent, ``next_attempt_at`` holds the end of the claim. Returns plain rows.
     """
-    lease = now + timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT"])
-    candidate = (select(OutboxMessage.id)
-                 .where(OutboxMessage.state == OutboxState.PENDING,
-                        OutboxMessage.next_attempt_at <= now)
-                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                 .limit(1).with_for_update(skip_locked=True).scalar_subquery())
-    ident = session.scalar(
+    # A materialised CTE: PostgreSQL may run a subquery of the WHERE clause more than once,
+    # and each run would lock and add further rows beyond the limit.
+    candidates = (select(OutboxMessage.id)
+                  .where(OutboxMessage.state == OutboxState.PENDING,
+                         OutboxMessage.next_attempt_at <= now)
+                  .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                  .limit(limit).with_for_update(skip_locked=True)
+                  .cte("candidates").prefix_with("MATERIALIZED", dialect="postgresql"))
+    ids = session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id == candidate, OutboxMessage.state == OutboxState.PENDING)
-        .values(state=OutboxState.SENDING, next_attempt_at=lease)
+        .where(OutboxMessage.id.in_(select(candidates.c.id)),
+               OutboxMessage.state == OutboxState.PENDING)
+        .values(state=OutboxState.SENDING, next_attempt_at=_claim_end(now))
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
-    )
-    return session.get(OutboxMessage, ident, populate_existing=True) if ident else None
+    ).all()
+    if not ids:
+        return []
+    return session.execute(select(*CLAIMED_COLUMNS).where(OutboxMessage.id.in_(ids))
+                           .order_by(OutboxMessage.id)).all()
+
+
+def _claim_end(now):
+    return now + timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT"])
+
+
+def _keep_claims(session, held, claimed_until, clock):
+    """Extend the claim of the messages still held once half of it has run out.
+
+    A claimed message is taken back by another deliverer when its claim ends: a slow
+    server must not let that happen to messages this pass still means to send.
+    """
+    now = clock()
+    if now < claimed_until - timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT"] / 2):
+        return claimed_until
+    claimed_until = _claim_end(now)
+    session.execute(update(OutboxMessage)
+                    .where(OutboxMessage.id.in_([row.id for row in held]),
+                           OutboxMessage.state == OutboxState.SENDING)
+                    .values(next_attempt_at=claimed_until)
+                    .execution_options(synchronize_session=False))
+    session.commit()
+    return claimed_until
+
+
+def _release(session, held, *, now):
+    """Put the messages claimed but not tried back in the queue, due at once.
+
+    Should the database be unreachable, their claim runs out and another pass takes them.
+    """
+    try:
+        session.rollback()
+        session.execute(update(OutboxMessage)
+                        .where(OutboxMessage.id.in_([row.id for row in held]),
+                               OutboxMessage.state == OutboxState.SENDING)
+                        .values(state=OutboxState.PENDING, next_attempt_at=now)
+                        .execution_options(synchronize_session=False))
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        current_app.logger.warning("Could not put %s claimed messages back in the queue; "
+                                   "they will be taken again when their claim runs out",
+                                   len(held))
 
 
 def deliver_pending(session, *, now, transport, batch_size=None):
@@ -311,15 +369,21 @@ def deliver_pending(session, *, now, transport, batch_size=None):
     session.commit()
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     connection, on_connection = None, 0
+    held, claimed_until = [], None
     try:
-        message = claim_next(session, now=clock())
-        session.commit()
-        while message is not None:
+        while True:
+            if not held:
+                started = clock()
+                held, claimed_until = claim(session, now=started), _claim_end(started)
+                session.commit()
+                if not held:
+                    break
+            claimed_until = _keep_claims(session, held, claimed_until, clock)
+            message = held.pop(0)
             try:
                 email = build_message(session, message, sender=sender)
             except Exception as error:  # a message that cannot be built fails alone
                 _failed(session, message, error, now=clock(), summary=summary)
-                message = _record_and_claim_next(session, clock)
                 continue
             if connection is None:
                 try:
@@ -327,7 +391,6 @@ def deliver_pending(session, *, now, transport, batch_size=None):
                 except (smtplib.SMTPException, OSError) as error:
                     # Unreachable, refused TLS or log-in: try again at the next pass.
                     _failed(session, message, error, now=clock(), summary=summary)
-                    session.commit()
                     summary.stopped = _describe(error)
                     break
             try:
@@ -336,45 +399,39 @@ def deliver_pending(session, *, now, transport, batch_size=None):
             except Exception as error:  # recorded on the message; the pass goes on if it can
                 _failed(session, message, error, now=clock(), summary=summary)
                 if _connection_broken(error):
-                    session.commit()
                     summary.stopped = _describe(error)
                     break
                 if not isinstance(error, smtplib.SMTPException):
                     connection.close()  # in an unknown state: start afresh
                     connection = None
-                message = _record_and_claim_next(session, clock)
                 continue
             _sent(session, message, stored, now=clock())
             summary.sent += 1
             on_connection += 1
-            message = _record_and_claim_next(session, clock)
             if on_connection >= batch_size:
                 connection.close()
                 connection = None
     finally:
         if connection is not None:
             connection.close()
+        if held:
+            _release(session, held, now=clock())
     return summary
 
 
-def _record_and_claim_next(session, clock):
-    """Commit the outcome of the message just tried together with the claim of the next.
-
-    One commit per message rather than two: an outcome is still recorded before anything
-    more is sent, and a message is still claimed before it is sent.
-    """
-    message = claim_next(session, now=clock())
+def _record(session, message, *, now, ok, error=None, **values):
+    """Write the outcome of one try and commit it before anything more is sent."""
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id)
+                    .values(attempts=message.attempts + 1, last_error=error, **values)
+                    .execution_options(synchronize_session=False))
+    session.execute(insert(DeliveryAttempt).values(outbox_id=message.id, attempted_at=now,
+                                                   ok=ok, error=error))
     session.commit()
-    return message
 
 
 def _sent(session, message, stored_path, *, now):
-    message.state = OutboxState.SENT
-    message.sent_at = now
-    message.attempts += 1
-    message.last_error = None
-    message.stored_path = stored_path
-    session.add(DeliveryAttempt(outbox_id=message.id, attempted_at=now, ok=True))
+    _record(session, message, now=now, ok=True, state=OutboxState.SENT, sent_at=now,
+            stored_path=stored_path)
 
 
 def _connection_broken(error):
@@ -406,18 +463,15 @@ def _describe(error):
 
 
 def _failed(session, message, error, *, now, summary):
-    message.attempts += 1
-    message.last_error = _describe(error)
-    if _permanent(error) or message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        message.state = OutboxState.FAILED
-        message.next_attempt_at = now
+    attempts = message.attempts + 1
+    if _permanent(error) or attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        state, next_attempt_at = OutboxState.FAILED, now
         summary.failed += 1
     else:
-        message.state = OutboxState.PENDING
-        message.next_attempt_at = now + backoff(message.attempts)
+        state, next_attempt_at = OutboxState.PENDING, now + backoff(attempts)
         summary.retrying += 1
-    session.add(DeliveryAttempt(outbox_id=message.id, attempted_at=now, ok=False,
-                                error=message.last_error))
+    _record(session, message, now=now, ok=False, error=_describe(error), state=state,
+            next_attempt_at=next_attempt_at)
 
 
 # The outbox page ------------------------------------------------------------------------------

@@ -154,19 +154,69 @@ def test_a_message_left_sending_by_a_dead_process_goes_back_to_the_queue(app):
 
 
 def test_two_sessions_never_claim_the_same_message(app, make_app):
-    rows = queue(4)
+    rows = queue(5)
     other = make_app()
     claimed = []
-    for turn in range(4):
+    for turn in range(3):
         if turn % 2:
             with other.app_context():
-                claimed.append(mailer.claim_next(db.session, now=NOW).id)
+                claimed.append([row.id for row in mailer.claim(db.session, now=NOW, limit=2)])
                 db.session.commit()
         else:
-            claimed.append(mailer.claim_next(db.session, now=NOW).id)
+            claimed.append([row.id for row in mailer.claim(db.session, now=NOW, limit=2)])
             db.session.commit()
-    assert sorted(claimed) == sorted(r.id for r in rows)
-    assert mailer.claim_next(db.session, now=NOW) is None
+    assert [len(ids) for ids in claimed] == [2, 2, 1]  # never more than the limit
+    assert sorted(sum(claimed, [])) == sorted(r.id for r in rows)
+    assert mailer.claim(db.session, now=NOW) == []
+    assert {reload(r).state for r in rows} == {"sending"}
+
+
+def test_messages_claimed_but_not_tried_go_back_to_the_queue(app):
+    rows = queue(3)
+    deliver_pending(db.session, now=NOW, transport=SMTPTransport("127.0.0.1", closed_port()))
+    assert [(reload(r).state, reload(r).attempts) for r in rows] == \
+        [("pending", 1), ("pending", 0), ("pending", 0)]
+    # The one tried waits a minute; the others are due at once, as before the pass.
+    assert [reload(r).next_attempt_at - NOW >= timedelta(minutes=1) for r in rows] == \
+        [True, False, False]
+
+
+def test_a_claim_running_out_is_extended_while_the_pass_goes_on(app, monkeypatch):
+    rows = queue(3)
+    timeout = app.config["MAIL_SENDING_TIMEOUT"]
+    seen = []
+
+    class SlowServer:
+        """Each message takes two thirds of the claim: the third would be taken back."""
+
+        def open(self):
+            return self
+
+        def send(self, email, *, sender, recipient, key):
+            clock.now += timedelta(seconds=timeout * 2 / 3)
+            ends = db.session.scalars(select(OutboxMessage.next_attempt_at)
+                                      .where(OutboxMessage.state == "sending")).all()
+            seen.append((clock.now, ends))
+
+        def close(self):
+            pass
+
+    class clock:  # noqa: N801 - stands in for mailer._Clock
+        now = NOW
+
+        def __init__(self, now):
+            pass
+
+        def __call__(self):
+            return clock.now
+
+    monkeypatch.setattr(mailer, "_Clock", clock)
+    summary = deliver_pending(db.session, now=NOW, transport=SlowServer())
+    assert summary.sent == 3
+    # Whenever a message is sent, no claim of this pass has run out.
+    assert [len(ends) for _at, ends in seen] == [3, 2, 1]
+    assert all(end > at for at, ends in seen for end in ends)
+    assert {reload(r).state for r in rows} == {"sent"}
 
 
 def test_only_a_failed_message_can_be_sent_again(app):
