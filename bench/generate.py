@@ -625,6 +625,11 @@ def fill(engine, size_name, *, seed=SEED, today=TODAY):
                 copy=True)
     loader.load("settings", COLUMNS["settings"], data.settings_rows())
     loader.finish()
+    # Rows written around the session: the figures any worker keeps must be computed again.
+    from taskforce.services import kpi_cache
+
+    with engine.begin() as conn:
+        kpi_cache.touch(conn)
     return loader.counts
 
 

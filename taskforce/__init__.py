@@ -78,7 +78,10 @@ def select_locale():
 
 
 def register_extensions(app):
+    from taskforce.services import kpi_cache
+
     db.init_app(app)
+    kpi_cache.init_app(app)
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
-from taskforce.services import exports, settings
+from taskforce.services import exports, kpi_cache, settings
 from taskforce.services.errors import DomainError
 
 COUNTS = ("services", "level3", "level4", "level4_verified", "effective4")
@@ -167,47 +167,62 @@ def _finish(fig, target):
     return fig
 
 
+def _unit_counts(session, as_of):
+    """``{unit_id: counts}`` of every active unit with services, as of ``as_of``."""
+    return {row.unit_id: tuple(int(row._mapping[key]) for key in COUNTS)
+            for row in session.execute(_figures_query(as_of))}
+
+
+def _figures(counts):
+    return Figures(**dict(zip(COUNTS, counts, strict=True)))
+
+
 def compute(session, as_of, target=None):
-    """Figures for the province and for every active unit as of ``as_of``, in one query.
+    """Figures for the province and for every active unit as of ``as_of``.
 
     Returns ``(province, [(unit, figures), ...])``; ``to_target`` counts the verified
-    level-4 services still needed, since the verified figure is the official one.
+    level-4 services still needed, since the verified figure is the official one. The
+    counts are kept between requests until the catalog changes (``kpi_cache``).
     """
     target = settings.target_share(session) if target is None else target
-    sub = _figures_query(as_of).subquery()
-    rows = session.execute(
-        select(Unit, *(func.coalesce(sub.c[key], 0).label(key) for key in COUNTS))
-        .outerjoin(sub, sub.c.unit_id == Unit.id)
-        .where(Unit.active.is_(True))
-        .order_by(Unit.display_order, Unit.name)
-    )
+    counts = kpi_cache.cached(session, ("units", as_of), lambda: _unit_counts(session, as_of))
+    units = session.scalars(select(Unit).where(Unit.active.is_(True))
+                            .order_by(Unit.display_order, Unit.name))
     province = Figures()
     per_unit = []
-    for row in rows:
-        fig = Figures(**{key: int(row._mapping[key]) for key in COUNTS})
+    empty = (0,) * len(COUNTS)
+    for unit in units:
+        fig = _figures(counts.get(unit.id, empty))
         for key in COUNTS:
             setattr(province, key, getattr(province, key) + getattr(fig, key))
-        per_unit.append((row.Unit, _finish(fig, target)))
+        per_unit.append((unit, _finish(fig, target)))
     return _finish(province, target), per_unit
 
 
 def unit_figures(session, unit, as_of, target=None):
     """One unit's figures as of ``as_of``, in one query that reads only its services."""
     target = settings.target_share(session) if target is None else target
-    row = session.execute(_figures_query(as_of, unit.id)).first()
-    fig = Figures(**{key: int(row._mapping[key]) for key in COUNTS}) if row else Figures()
-    return _finish(fig, target)
+
+    def count():
+        row = session.execute(_figures_query(as_of, unit.id)).first()
+        return tuple(int(row._mapping[key]) for key in COUNTS) if row else None
+
+    counts = kpi_cache.cached(session, ("unit", unit.id, as_of), count)
+    return _finish(_figures(counts) if counts else Figures(), target)
 
 
 def province_figures(session, as_of, target=None):
     """The province's figures alone, in one query."""
     target = settings.target_share(session) if target is None else target
     sub = _figures_query(as_of).subquery()
-    row = session.execute(
-        select(*(func.coalesce(func.sum(sub.c[k]), literal(0)).label(k) for k in COUNTS))
-    ).one()
-    fig = Figures(**{k: int(v) for k, v in row._mapping.items()})
-    return _finish(fig, target)
+
+    def count():
+        row = session.execute(
+            select(*(func.coalesce(func.sum(sub.c[k]), literal(0)).label(k) for k in COUNTS))
+        ).one()
+        return tuple(int(value) for value in row)
+
+    return _finish(_figures(kpi_cache.cached(session, ("province", as_of), count)), target)
 
 
 def month_ends(start, end):
@@ -317,6 +332,11 @@ def monthly_trend(session, start, end, target=None):
     if len(ends) > MAX_TREND_POINTS:
         raise DomainError(_("Ask for at most %(n)s months at a time.", n=MAX_TREND_POINTS - 1),
                           field="start")
+    return kpi_cache.cached(session, ("trend", start, end),
+                            lambda: _trend_points(session, ends))
+
+
+def _trend_points(session, ends):
     found = {}
     for row in session.execute(_trend_query(ends)):
         on = row.month_end
@@ -331,7 +351,7 @@ def monthly_trend(session, start, end, target=None):
         else:
             points.append(TrendPoint(on, int(row.level4_verified) / services,
                                      int(row.level4) / services))
-    return points
+    return tuple(points)
 
 
 def rank(per_unit):

@@ -1,6 +1,7 @@
 """Small helpers shared by the views."""
 
 from flask import abort, current_app, request
+from flask_sqlalchemy.pagination import Pagination
 
 
 def apply_error(form, error):
@@ -14,9 +15,9 @@ def apply_error(form, error):
         form.form_errors.append(error.message)
 
 
-def page_arg():
+def page_arg(name="page"):
     """The requested page number, 1 when missing or nonsense."""
-    value = request.args.get("page", "1")
+    value = request.args.get(name, "1")
     return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
 
 
@@ -34,3 +35,22 @@ def require_int(value):
     if value is None:
         abort(404)
     return value
+
+
+class ListPage(Pagination):
+    """One page of a list already in memory, with the paging of a query's page."""
+
+    def _query_items(self):
+        start = (self.page - 1) * self.per_page
+        return self._query_args["items"][start:start + self.per_page]
+
+    def _query_count(self):
+        return len(self._query_args["items"])
+
+
+def page_of_list(items, arg="page", per_page=None):
+    """The page of ``items`` asked for by the query argument ``arg``; past the end, the last."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    last = max(1, -(-len(items) // per_page))
+    return ListPage(page=min(page_arg(arg), last), per_page=per_page, max_per_page=None,
+                    error_out=False, items=items)

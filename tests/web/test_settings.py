@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from taskforce.extensions import db
 from taskforce.models import AuditEvent, Setting
@@ -92,8 +92,11 @@ def test_unticking_the_due_day_reminder_turns_it_off(admin_client):
 def test_a_bad_value_is_shown_on_its_field_and_nothing_changes(admin_client, field, value,
                                                                message):
     data = dict(GOOD, **{field: value})
+    before = db.session.execute(select(Setting.key, Setting.value)).all()
     response = admin_client.post("/admin/settings", data=data)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert message in page and f'id="{field}-error"' in page
-    assert db.session.scalar(select(func.count()).select_from(Setting)) == 0
+    db.session.expire_all()
+    assert db.session.execute(select(Setting.key, Setting.value)).all() == before
+    assert not any(key == field for key, _value in before)

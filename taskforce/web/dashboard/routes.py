@@ -10,7 +10,11 @@ from taskforce.services import charts, clock, exports, kpi, settings
 from taskforce.services.errors import DomainError
 from taskforce.web.dashboard import bp
 from taskforce.web.helpers import label
+from taskforce.web.utils import page_of_list
 
+# Units per page of each table, and the most units drawn in a chart.
+UNITS_PER_PAGE = 50
+CHART_UNITS = 40
 # An SVG may style itself but never run or fetch anything.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -47,8 +51,10 @@ def index():
     departments, districts = kpi.split_by_kind(kpi.sort_units(view.per_unit, sort, descending))
     return render_template(
         "dashboard/index.html", view=view, as_of=as_of, date_error=date_error,
-        departments=departments, districts=districts, sort=sort, descending=descending,
-        behind=kpi.furthest_behind(view.per_unit), today=clock.today(),
+        departments=page_of_list(departments, "departments_page", UNITS_PER_PAGE),
+        districts=page_of_list(districts, "districts_page", UNITS_PER_PAGE),
+        sort=sort, descending=descending, behind=kpi.furthest_behind(view.per_unit),
+        today=clock.today(),
     )
 
 
@@ -78,6 +84,11 @@ def _units(fmt):
     rows = [(unit.name, fig.share_verified) for unit, fig in group if fig.services]
     labels = {"target": _("Target %(share)s", share=format_percent(target, "#,##0 %")),
               "empty": _("No unit of this kind has services in the catalog.")}
+    if len(rows) > CHART_UNITS:
+        # A bar per unit stops being readable (and drawable) with hundreds of units.
+        labels["title"] = _("The %(n)s units furthest behind, of %(total)s",
+                            n=CHART_UNITS, total=len(rows))
+        rows = rows[-CHART_UNITS:]
     chart = charts.unit_bars(rows, target, fmt, labels,
                              format_share=lambda v: format_percent(v, "#,##0.0 %"))
     return _image(chart, fmt)
