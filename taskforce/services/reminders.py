@@ -17,9 +17,12 @@ from typing import NamedTuple
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import (
+    Column,
     Date,
     Integer,
+    MetaData,
     String,
+    Table,
     exists,
     func,
     insert,
@@ -215,6 +218,14 @@ def _item_selects(reminder_rows, escalation_rows, address_rows):
 
 # The pass -------------------------------------------------------------------------------------
 
+# The items a pass is about to make, gathered before their messages exist so that each is
+# written once, already pointing at its message.
+_candidates = Table(
+    "reminder_candidates", MetaData(),
+    Column("task_id", Integer), Column("recipient", String(254)), Column("kind", String(30)),
+    Column("point_on", Date), prefixes=["TEMPORARY"])
+
+
 def plan_reminders(session, *, today, now, dry_run=False):
     """Record the reminders due by ``today`` that are missing and queue them as digests.
 
@@ -228,55 +239,56 @@ def plan_reminders(session, *, today, now, dry_run=False):
     if dry_run:
         return _dry_run(session, today, selects)
     _serialise(session)
-    for query in selects:
-        _insert_items(session, query, now)
-    items, messages = _compose(session, cal, today=today, now=now)
+    connection = session.connection()
+    _candidates.create(connection, checkfirst=True)
+    try:
+        session.execute(_candidates.delete())
+        for query in selects:
+            session.execute(_candidates.insert().from_select(
+                ["task_id", "recipient", "kind", "point_on"], query))
+        items, messages = _compose(session, cal, today=today, now=now)
+    finally:
+        _candidates.drop(connection, checkfirst=True)
     return PlanSummary(today=today, items=items, messages=messages)
 
 
 def _serialise(session):
-    # Two passes at once would only find their inserts skipped, but could deadlock on the
-    # unique index in PostgreSQL; the second waits here for the first to commit instead.
+    """Make a second pass wait for the first to commit, so that it sees its items.
+
+    PostgreSQL: an advisory lock for the transaction. SQLite: a write that finds no row
+    takes the database's write lock at once, before the items are looked for.
+    """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLAN_LOCK})
-
-
-def _insert_items(session, query, now):
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    rows = query.add_columns(literal(now, UTCDateTime()))
-    statement = insert(ReminderItem).from_select(
-        ["task_id", "recipient", "kind", "point_on", "created_at"], rows
-    ).on_conflict_do_nothing(index_elements=["task_id", "recipient", "kind", "point_on"])
-    session.execute(statement)
+    else:
+        session.execute(update(ReminderItem).where(ReminderItem.id < 0)
+                        .values(kind=ReminderItem.kind)
+                        .execution_options(synchronize_session=False))
 
 
 def _dry_run(session, today, selects):
     new = set()
     for query in selects:
         new.update(tuple(row) for row in session.execute(query))
-    waiting = session.scalars(select(ReminderItem.recipient)
-                              .where(ReminderItem.outbox_id.is_(None))).all()
-    recipients = {row[1] for row in new} | set(waiting)
+    recipients = {row[1] for row in new}
     return PlanSummary(today=today, items=len(new), messages=len(recipients), dry_run=True)
 
 
 # Digests --------------------------------------------------------------------------------------
 
 def _compose(session, cal, *, today, now):
-    """One outbox message per recipient for the items not yet in one; (items, messages).
+    """One outbox message per recipient of the candidates, then the items; (items, messages).
 
     A national pass makes tens of thousands of items: they are read as plain rows, the
-    messages and notifications are written in bulk, and the items are linked to their
-    message by one statement per chunk of recipients.
+    messages and notifications are written in bulk, and the items are written by one
+    statement that joins each candidate to its recipient's new message.
     """
     rows = session.execute(
-        select(ReminderItem.id, ReminderItem.recipient, ReminderItem.kind,
-               Task.id.label("task_id"), Task.title, Task.due_on, Task.progress,
-               Unit.name.label("unit_name"))
-        .join(Task, Task.id == ReminderItem.task_id)
+        select(_candidates.c.recipient, _candidates.c.kind, Task.id.label("task_id"),
+               Task.title, Task.due_on, Task.progress, Unit.name.label("unit_name"))
+        .distinct()
+        .join(Task, Task.id == _candidates.c.task_id)
         .outerjoin(Unit, Unit.id == Task.unit_id)
-        .where(ReminderItem.outbox_id.is_(None))
     ).all()
     # Grouped here and each digest sorted by the renderer: no sort of every item in SQL.
     by_recipient = defaultdict(list)
@@ -288,7 +300,7 @@ def _compose(session, cal, *, today, now):
     numbers = _sent_today(session, today)
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     renderer = _DigestRenderer(cal, today)
-    messages, notifications = {}, []
+    messages, notifications = [], []
     # Recipients of one language together: the language is switched once per group.
     for recipient in sorted(by_recipient, key=lambda r: (accounts.get(r, (None, None))[1]
                                                          or default_locale, r)):
@@ -297,41 +309,41 @@ def _compose(session, cal, *, today, now):
         locale = locale or default_locale
         numbers[recipient] += 1
         digest = renderer.render(entries, locale)
-        messages[recipient] = {
+        messages.append({
             "dedupe_key": dedupe_key(recipient, today, numbers[recipient]), "kind": MAIL_KIND,
             "recipient": recipient, "recipient_user_id": user_id, "locale": locale,
             "subject": digest.subject[:500], "body_text": digest.text,
             "body_html": digest.html, "state": OutboxState.PENDING, "attempts": 0,
-            "next_attempt_at": now, "created_at": now}
+            "next_attempt_at": now, "created_at": now})
         if user_id is not None:
             notifications += _in_app(user_id, digest.shown, today, now)
     message_ids = session.scalars(
-        insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
-        list(messages.values())).all()
+        insert(OutboxMessage).returning(OutboxMessage.id), messages).all()
     if notifications:
         session.execute(insert(Notification), notifications)
-    _link_items(session, dict(zip(messages, message_ids, strict=True)),
-                last_item=max(row.id for row in rows))
-    return len(rows), len(by_recipient)
+    return _insert_items(session, min(message_ids), max(message_ids), now), len(messages)
 
 
-def _link_items(session, message_of, *, last_item):
-    """Point every new item at its recipient's new message, a chunk of recipients at a time.
+def _insert_items(session, first_id, last_id, now):
+    """Write the candidates as items, each pointing at its recipient's new message.
 
-    Only the items read by this pass (``id <= last_item``) are linked.
+    The pass's messages are the reminders between ``first_id`` and ``last_id``, one per
+    recipient (a concurrent pass waits in ``_serialise``). Returns how many were written.
     """
-    pairs = list(message_of.items())
-    for start in range(0, len(pairs), CHUNK):
-        chunk = _values("new_messages", [sql_column("recipient", String),
-                                         sql_column("outbox_id", Integer)],
-                        pairs[start:start + CHUNK])
-        # UPDATE … FROM: a hash join of the items with the chunk on both databases.
-        session.execute(
-            update(ReminderItem)
-            .where(ReminderItem.outbox_id.is_(None), ReminderItem.id <= last_item,
-                   ReminderItem.recipient == chunk.c.recipient)
-            .values(outbox_id=chunk.c.outbox_id)
-            .execution_options(synchronize_session=False))
+    dialect = session.get_bind().dialect.name
+    insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    made = (select(_candidates.c.task_id, _candidates.c.recipient, _candidates.c.kind,
+                   _candidates.c.point_on, OutboxMessage.id,
+                   literal(now, UTCDateTime()))
+            .distinct()
+            .join(OutboxMessage, OutboxMessage.recipient == _candidates.c.recipient)
+            .where(OutboxMessage.id.between(first_id, last_id),
+                   OutboxMessage.kind == MAIL_KIND))
+    statement = insert_into(ReminderItem).from_select(
+        ["task_id", "recipient", "kind", "point_on", "outbox_id", "created_at"], made
+    ).on_conflict_do_nothing(index_elements=["task_id", "recipient", "kind", "point_on"])
+    # The ids written, counted: drivers report no row count for an INSERT … SELECT.
+    return len(session.connection().execute(statement.returning(ReminderItem.id)).all())
 
 
 def _in_app(user_id, rows, today, now):
