@@ -302,8 +302,6 @@ def test_the_pass_costs_the_same_whatever_the_number_of_tasks(world):
 
 
 def test_two_passes_at_once_make_each_item_and_digest_once(world, make_app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL; SQLite takes one writer at a time")
     for due in POINTS_TODAY * 4:
         task(world, due)
     db.session.commit()
