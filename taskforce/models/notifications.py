@@ -55,10 +55,11 @@ class ReminderItem(db.Model):
     """One reminder point reached by one task for one recipient, recorded once."""
 
     __tablename__ = "reminder_items"
+    # The unique key starts with the task: it is also the index for a task's items.
     __table_args__ = (UniqueConstraint("task_id", "recipient", "kind", "point_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
     recipient: Mapped[str] = mapped_column(String(254))
     kind: Mapped[str] = mapped_column(String(30))
     point_on: Mapped[date] = mapped_column(Date)

@@ -317,18 +317,21 @@ def _compose(session, cal, *, today, now):
             "next_attempt_at": now, "created_at": now})
         if user_id is not None:
             notifications += _in_app(user_id, digest.shown, today, now)
-    message_ids = session.scalars(
-        insert(OutboxMessage).returning(OutboxMessage.id), messages).all()
+    # Without RETURNING the rows go as one prepared statement, many times over; the new
+    # messages are those after the highest id seen before (a concurrent pass waits in
+    # ``_serialise``, and other mail is of another kind).
+    before = session.scalar(select(func.max(OutboxMessage.id))) or 0
+    session.execute(insert(OutboxMessage), messages)
     if notifications:
         session.execute(insert(Notification), notifications)
-    return _insert_items(session, min(message_ids), max(message_ids), now), len(messages)
+    return _insert_items(session, before, now), len(messages)
 
 
-def _insert_items(session, first_id, last_id, now):
+def _insert_items(session, before, now):
     """Write the candidates as items, each pointing at its recipient's new message.
 
-    The pass's messages are the reminders between ``first_id`` and ``last_id``, one per
-    recipient (a concurrent pass waits in ``_serialise``). Returns how many were written.
+    The pass's messages are the reminders after id ``before``, one per recipient.
+    Returns how many items were written.
     """
     dialect = session.get_bind().dialect.name
     insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -337,8 +340,7 @@ def _insert_items(session, first_id, last_id, now):
                    literal(now, UTCDateTime()))
             .distinct()
             .join(OutboxMessage, OutboxMessage.recipient == _candidates.c.recipient)
-            .where(OutboxMessage.id.between(first_id, last_id),
-                   OutboxMessage.kind == MAIL_KIND))
+            .where(OutboxMessage.id > before, OutboxMessage.kind == MAIL_KIND))
     statement = insert_into(ReminderItem).from_select(
         ["task_id", "recipient", "kind", "point_on", "outbox_id", "created_at"], made
     ).on_conflict_do_nothing(index_elements=["task_id", "recipient", "kind", "point_on"])
