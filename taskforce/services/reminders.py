@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale, get_locale, gettext, ngettext
 from sqlalchemy import (
     Column,
     Date,
@@ -436,6 +436,7 @@ class _DigestRenderer:
         self.standings = {}  # due_on -> (state, days)
         self.sentences = {}  # (locale, due_on) -> sentence
         self.made = {}  # (locale, tasks listed) -> Digest
+        self.texts = {}  # locale -> the fixed sentences
         self.base_url = current_app.config["BASE_URL"].rstrip("/")
 
     def rows(self, entries, locale):
@@ -455,6 +456,26 @@ class _DigestRenderer:
             row["state"], row["days"] = self._standing(row["due_on"])
             row["standing"] = self._sentence(locale, row)
         return rows
+
+    def _texts(self):
+        """The fixed sentences of a digest in the current language, translated once a pass.
+
+        Two thousand digests would otherwise ask for the same dozen translations each.
+        """
+        locale = str(get_locale())
+        if locale not in self.texts:
+            self.texts[locale] = {
+                "heading": gettext("Task force reminder of %(date)s",
+                                   date=self.today.strftime("%d/%m/%Y")),
+                "task": gettext("Task"), "unit": gettext("Unit"),
+                "deadline": gettext("Deadline"), "progress": gettext("Progress"),
+                "escalated": gettext("Escalated to the leadership."),
+                "please": gettext("Please update the progress of each task in the "
+                                  "application, or ask for an extension in good time."),
+                "automatic": gettext("This message was sent automatically by the task "
+                                     "force's work-management application."),
+            }
+        return self.texts[locale]
 
     def _standing(self, due_on):
         if due_on not in self.standings:
@@ -491,10 +512,8 @@ class _DigestRenderer:
         else:
             subject = ngettext("Reminder: %(num)s task is due or overdue",
                                "Reminder: %(num)s tasks are due or overdue", len(rows))
-        context = {"rows": shown, "more": more, "today": self.today, "subject": subject,
-                   "base_url": self.base_url,
-                   "escalated_note": gettext("Escalated to the leadership."),
-                   "progress_label": gettext("Progress")}
+        context = {"rows": shown, "more": more, "subject": subject, "base_url": self.base_url,
+                   "text": self._texts()}
         return Digest(subject, render_template("emails/reminder.txt", **context),
                       render_template("emails/reminder.html", **context), shown, more)
 
