@@ -56,10 +56,10 @@ translations: install
 
 # For developers: pull new texts from the code into the catalogs.
 messages: install
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k N_ --no-location \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k N_ --no-location -w 100 \
 		--sort-output -o taskforce/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -i taskforce/translations/messages.pot \
-		-d taskforce/translations -D messages --no-fuzzy-matching
+		-d taskforce/translations -D messages --no-fuzzy-matching -w 100
 
 lint: install
 	$(PY) -m ruff check .
