@@ -17,12 +17,14 @@ from typing import NamedTuple
 from flask import current_app, render_template
 from flask_babel import force_locale, get_locale, gettext, ngettext
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     Integer,
     MetaData,
     String,
     Table,
+    and_,
     exists,
     func,
     insert,
@@ -30,9 +32,7 @@ from sqlalchemy import (
     select,
     text,
     update,
-    values,
 )
-from sqlalchemy import column as sql_column
 from sqlalchemy.dialects import postgresql, sqlite
 
 from taskforce.models import (
@@ -57,11 +57,8 @@ OVERDUE = "overdue"
 # A task reported done waits for the leadership's acceptance: its unit is not reminded.
 REMINDED_STATUSES = (TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
 LEADERSHIP = (Position.LEADER, Position.PERMANENT_DEPUTY, Position.DEPUTY)
-# Rows per VALUES list, well under the bound-parameter limits of SQLite and PostgreSQL.
+# Addresses per IN list, well under the bound-parameter limits of SQLite and PostgreSQL.
 CHUNK = 500
-# Unit addresses per statement: each statement reads every task that reached a point, so a
-# national set (thousands of units) goes in one or two, still within SQLite's 32,766.
-ADDRESS_CHUNK = 5000
 # The most tasks a digest lists; the others are counted, and listed in the application.
 DIGEST_LIMIT = 50
 # The PostgreSQL advisory lock that makes concurrent planning passes wait for each other.
@@ -116,10 +113,13 @@ def _point_rows(session, cal, policy, today):
     (a few hundred, whatever the number of tasks), never over the tasks themselves.
     """
     horizon = cal.add(today, max(policy.days_before, default=0) + 1)
-    dues = session.scalars(select(Task.due_on).distinct()
-                           .where(Task.status.in_(REMINDED_STATUSES), Task.due_on <= horizon))
+    # Grouped by status too: SQLite then reads the (status, due_on) index alone instead of
+    # every task due by the horizon.
+    dues = set(session.scalars(select(Task.due_on)
+                               .where(Task.status.in_(REMINDED_STATUSES), Task.due_on <= horizon)
+                               .group_by(Task.status, Task.due_on)))
     reminders, escalations = [], []
-    for due_on in dues:
+    for due_on in sorted(dues):
         point = latest_point(cal, policy, due_on, today)
         if point is not None:
             reminders.append((due_on, *point))
@@ -137,91 +137,91 @@ def _is_address(value):
 
 
 def _unit_address_rows(session):
-    """``(unit_id, address)`` for every active unit: its focal officer and listed addresses."""
-    rows = []
+    """``{"unit_id", "address"}`` for every active unit's focal officer and listed addresses."""
+    rows = {}
     for unit in session.scalars(select(Unit).where(Unit.active.is_(True))):
         for address in unit.notify_list:
             address = address.strip().lower()
             if _is_address(address):
-                rows.append((unit.id, address))
-    return rows
+                rows[unit.id, address] = {"unit_id": unit.id, "address": address}
+    return list(rows.values())
 
 
 def _member_address():
     return func.lower(func.trim(func.coalesce(func.nullif(Member.email, ""), User.email)))
 
 
-def _values(name, columns, rows):
-    return values(*columns, name=name).data(rows).cte(name)
-
-
-def _points_cte(rows):
-    return _values("points", [sql_column("due_on", Date), sql_column("kind", String),
-                              sql_column("point_on", Date)], rows)
-
-
-def _not_reminded_since(points, recipient, escalation):
+def _not_reminded_since(recipient, escalation):
     """No item of the same family for this task and recipient at or after the point."""
     family = ReminderItem.kind == ESCALATION if escalation else ReminderItem.kind != ESCALATION
     return ~exists().where(ReminderItem.task_id == Task.id, ReminderItem.recipient == recipient,
-                           family, ReminderItem.point_on >= points.c.point_on)
+                           family, ReminderItem.point_on >= _points.c.point_on)
 
 
-def _item_select(points, recipient, *joins, conditions, escalation):
-    query = select(Task.id, recipient, points.c.kind, points.c.point_on).select_from(Task)
-    query = query.join(points, points.c.due_on == Task.due_on)
+def _item_select(recipient, *joins, conditions, escalation):
+    query = (select(Task.id, recipient, _points.c.kind, _points.c.point_on).select_from(Task)
+             .join(_points, and_(_points.c.escalation.is_(escalation),
+                                 _points.c.due_on == Task.due_on)))
     for target, onclause, outer in joins:
         query = query.join(target, onclause, isouter=outer)
     return query.where(Task.status.in_(REMINDED_STATUSES), recipient.is_not(None),
-                       recipient != "", _not_reminded_since(points, recipient, escalation),
+                       recipient != "", _not_reminded_since(recipient, escalation),
                        *conditions)
 
 
-def _unit_items(points, address_rows):
-    addresses = _values("unit_addresses", [sql_column("unit_id", Integer),
-                                           sql_column("address", String)], address_rows)
-    return _item_select(points, addresses.c.address,
-                        (addresses, addresses.c.unit_id == Task.unit_id, False),
+def _unit_items():
+    return _item_select(_addresses.c.address,
+                        (_addresses, _addresses.c.unit_id == Task.unit_id, False),
                         conditions=(), escalation=False)
 
 
-def _member_items(points, role):
+def _member_items(role):
     """Items for the member following (or assigned) each task; ``role`` is the column.
 
     One statement per role, not an OR of both: an OR join cannot use a hash join, and
     compares every task with every member.
     """
     address = _member_address()
-    return _item_select(points, address, (Member, Member.id == role, False),
+    return _item_select(address, (Member, Member.id == role, False),
                         (User, User.id == Member.user_id, True),
                         conditions=(Member.active.is_(True),), escalation=False)
 
 
-def _leadership_items(points):
+def _leadership_items():
     address = _member_address()
-    return _item_select(points, address, (Member, Member.position.in_(LEADERSHIP), False),
+    return _item_select(address, (Member, Member.position.in_(LEADERSHIP), False),
                         (User, User.id == Member.user_id, True),
                         conditions=(Member.active.is_(True),), escalation=True)
 
 
-def _item_selects(reminder_rows, escalation_rows, address_rows):
-    """The SELECTs of the items to make, a few rows of points and addresses at a time."""
-    for start in range(0, len(reminder_rows), CHUNK):
-        points = _points_cte(reminder_rows[start:start + CHUNK])
-        yield _member_items(points, Task.follower_id)
-        yield _member_items(points, Task.assignee_id)
-        for first in range(0, len(address_rows), ADDRESS_CHUNK):
-            yield _unit_items(points, address_rows[first:first + ADDRESS_CHUNK])
-    for start in range(0, len(escalation_rows), CHUNK):
-        yield _leadership_items(_points_cte(escalation_rows[start:start + CHUNK]))
+def _item_selects(has_reminders, has_escalations):
+    """The SELECTs of the items to make, from the points and addresses of the pass."""
+    if has_reminders:
+        yield _member_items(Task.follower_id)
+        yield _member_items(Task.assignee_id)
+        yield _unit_items()
+    if has_escalations:
+        yield _leadership_items()
 
 
 # The pass -------------------------------------------------------------------------------------
 
-# The items a pass is about to make, gathered before their messages exist so that each is
-# written once, already pointing at its message.
+# Temporary tables of one pass: the points reached per due date and the units' addresses
+# (indexed, where a list of VALUES would be scanned again for every task), and the items
+# about to be made, gathered before their messages exist so that each is written once,
+# already pointing at its message.
+_scratch = MetaData()
+_points = Table(
+    "reminder_points", _scratch,
+    Column("escalation", Boolean, primary_key=True), Column("due_on", Date, primary_key=True),
+    Column("kind", String(30)), Column("point_on", Date), prefixes=["TEMPORARY"])
+_addresses = Table(
+    "reminder_addresses", _scratch,
+    Column("unit_id", Integer, primary_key=True), Column("address", String(254),
+                                                         primary_key=True),
+    prefixes=["TEMPORARY"])
 _candidates = Table(
-    "reminder_candidates", MetaData(),
+    "reminder_candidates", _scratch,
     Column("task_id", Integer), Column("recipient", String(254)), Column("kind", String(30)),
     Column("point_on", Date), prefixes=["TEMPORARY"])
 
@@ -234,22 +234,41 @@ def plan_reminders(session, *, today, now, dry_run=False):
     cal = workdays.calendar(session)
     policy = settings.reminder_policy(session)
     reminder_rows, escalation_rows = _point_rows(session, cal, policy, today)
+    if not (reminder_rows or escalation_rows):
+        return PlanSummary(today=today, dry_run=dry_run)
     address_rows = _unit_address_rows(session) if reminder_rows else []
-    selects = list(_item_selects(reminder_rows, escalation_rows, address_rows))
+    if not dry_run:
+        _serialise(session)
+    _make_scratch(session, reminder_rows + escalation_rows, address_rows)
+    selects = _item_selects(bool(reminder_rows), bool(escalation_rows))
     if dry_run:
-        return _dry_run(session, today, selects)
-    _serialise(session)
-    connection = session.connection()
-    _candidates.create(connection, checkfirst=True)
-    try:
-        session.execute(_candidates.delete())
+        summary = _dry_run(session, today, selects)
+    else:
         for query in selects:
             session.execute(_candidates.insert().from_select(
                 ["task_id", "recipient", "kind", "point_on"], query))
         items, messages = _compose(session, cal, today=today, now=now)
-    finally:
-        _candidates.drop(connection, checkfirst=True)
-    return PlanSummary(today=today, items=items, messages=messages)
+        summary = PlanSummary(today=today, items=items, messages=messages)
+    # Dropped when the pass succeeds; should it fail, the rollback takes them away (or,
+    # on SQLite, the next pass empties them).
+    for table in reversed(_scratch.sorted_tables):
+        table.drop(session.connection())
+    return summary
+
+
+def _make_scratch(session, point_rows, address_rows):
+    connection = session.connection()
+    for table in _scratch.sorted_tables:
+        table.create(connection, checkfirst=True)
+        session.execute(table.delete())
+    session.execute(insert(_points), [
+        {"escalation": kind == ESCALATION, "due_on": due_on, "kind": kind, "point_on": on}
+        for due_on, kind, on in point_rows])
+    if address_rows:
+        session.execute(insert(_addresses), address_rows)
+    if connection.dialect.name == "postgresql":
+        # A temporary table has no statistics until asked: the joins are planned on them.
+        session.execute(text("ANALYZE reminder_points, reminder_addresses"))
 
 
 def _serialise(session):
