@@ -630,6 +630,9 @@ def fill(engine, size_name, *, seed=SEED, today=TODAY):
 
     with engine.begin() as conn:
         kpi_cache.touch(conn)
+    # Statistics for the planners, as autovacuum (PostgreSQL) would gather them soon after.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("ANALYZE"))
     return loader.counts
 
 
