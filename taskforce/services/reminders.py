@@ -302,32 +302,31 @@ def _compose(session, cal, *, today, now):
     messages and notifications are written in bulk, and the items are written by one
     statement that joins each candidate to its recipient's new message.
     """
-    rows = session.execute(
-        select(_candidates.c.recipient, _candidates.c.kind, Task.id.label("task_id"),
-               Task.title, Task.due_on, Task.progress, Unit.name.label("unit_name"))
-        .distinct()
-        .join(Task, Task.id == _candidates.c.task_id)
-        .outerjoin(Unit, Unit.id == Task.unit_id)
-    ).all()
-    # Grouped here and each digest sorted by the renderer: no sort of every item in SQL.
-    by_recipient = defaultdict(list)
-    for row in rows:
-        by_recipient[row.recipient].append(row)
-    if not by_recipient:
+    pairs = session.execute(select(_candidates.c.recipient, _candidates.c.task_id,
+                                   _candidates.c.kind).distinct()).all()
+    if not pairs:
         return 0, 0
+    # Each task once, however many recipients it has.
+    tasks = {row.id: row for row in session.execute(
+        select(Task.id, Task.title, Task.due_on, Task.progress, Unit.name.label("unit_name"))
+        .outerjoin(Unit, Unit.id == Task.unit_id)
+        .where(Task.id.in_(select(_candidates.c.task_id))))}
+    by_recipient = defaultdict(dict)  # recipient -> {task id: escalated}
+    for recipient, task_id, kind in pairs:
+        listed = by_recipient[recipient]
+        listed[task_id] = listed.get(task_id, False) or kind == ESCALATION
     accounts = _accounts(session, list(by_recipient))
     numbers = _sent_today(session, today)
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
-    renderer = _DigestRenderer(cal, today)
+    renderer = _DigestRenderer(cal, today, tasks)
     messages, notifications = [], []
     # Recipients of one language together: the language is switched once per group.
     for recipient in sorted(by_recipient, key=lambda r: (accounts.get(r, (None, None))[1]
                                                          or default_locale, r)):
-        entries = by_recipient[recipient]
         user_id, locale = accounts.get(recipient, (None, None))
         locale = locale or default_locale
         numbers[recipient] += 1
-        digest = renderer.render(entries, locale)
+        digest = renderer.render(by_recipient[recipient], locale)
         messages.append({
             "dedupe_key": dedupe_key(recipient, today, numbers[recipient]), "kind": MAIL_KIND,
             "recipient": recipient, "recipient_user_id": user_id, "locale": locale,
@@ -340,10 +339,16 @@ def _compose(session, cal, *, today, now):
     # messages are those after the highest id seen before (a concurrent pass waits in
     # ``_serialise``, and other mail is of another kind).
     before = session.scalar(select(func.max(OutboxMessage.id))) or 0
-    session.execute(insert(OutboxMessage), messages)
-    if notifications:
-        session.execute(insert(Notification), notifications)
+    _insert_rows(session, OutboxMessage.__table__, messages)
+    _insert_rows(session, Notification.__table__, notifications)
     return _insert_items(session, before, now), len(messages)
+
+
+def _insert_rows(session, table, rows):
+    """Insert plain rows (dicts with the same keys): one prepared statement, many times over,
+    without the ORM's bookkeeping for each of thousands of rows."""
+    if rows:
+        session.connection().execute(insert(table), rows)
 
 
 def _insert_items(session, before, now):
@@ -450,31 +455,21 @@ class _DigestRenderer:
     thousands of rows, which nobody reads.
     """
 
-    def __init__(self, cal, today):
-        self.cal, self.today = cal, today
+    def __init__(self, cal, today, tasks):
+        self.cal, self.today, self.tasks = cal, today, tasks
         self.standings = {}  # due_on -> (state, days)
         self.sentences = {}  # (locale, due_on) -> sentence
         self.made = {}  # (locale, tasks listed) -> Digest
         self.texts = {}  # locale -> the fixed sentences
         self.base_url = current_app.config["BASE_URL"].rstrip("/")
 
-    def rows(self, entries, locale):
-        """One row per task of ``entries`` (the items of one recipient), most urgent first."""
-        tasks = {}
-        for item in entries:
-            row = tasks.get(item.task_id)
-            if row is None:
-                row = tasks[item.task_id] = {
-                    "id": item.task_id, "title": item.title, "unit": item.unit_name or "",
-                    "due_on": item.due_on, "progress": item.progress, "escalated": False,
-                    "link": f"{self.base_url}/tasks/{item.task_id}"}
-            row["escalated"] = row["escalated"] or item.kind == ESCALATION
-        rows = sorted(tasks.values(), key=lambda row: (not row["escalated"], row["due_on"],
-                                                       row["id"]))
-        for row in rows[:DIGEST_LIMIT]:
-            row["state"], row["days"] = self._standing(row["due_on"])
-            row["standing"] = self._sentence(locale, row)
-        return rows
+    def _row(self, task_id, escalated, locale):
+        task = self.tasks[task_id]
+        state, days = self._standing(task.due_on)
+        return {"id": task_id, "title": task.title, "unit": task.unit_name or "",
+                "due_on": task.due_on, "progress": task.progress, "escalated": escalated,
+                "link": f"{self.base_url}/tasks/{task_id}", "state": state, "days": days,
+                "standing": self._sentence(locale, task.due_on, state, days)}
 
     def _texts(self):
         """The fixed sentences of a digest in the current language, translated once a pass.
@@ -501,36 +496,38 @@ class _DigestRenderer:
             self.standings[due_on] = _standing(self.cal, due_on, self.today)
         return self.standings[due_on]
 
-    def _sentence(self, locale, row):
-        key = (locale, row["due_on"])
+    def _sentence(self, locale, due_on, state, days):
+        key = (locale, due_on)
         if key not in self.sentences:
-            self.sentences[key] = standing_text(row["state"], row["days"], row["due_on"],
-                                                self.today)
+            self.sentences[key] = standing_text(state, days, due_on, self.today)
         return self.sentences[key]
 
-    def render(self, entries, locale):
-        """The digest of ``entries`` in ``locale``; the same tasks give the same digest.
+    def render(self, listed, locale):
+        """The digest of the tasks ``listed`` ({task id: escalated}) in ``locale``.
 
-        A unit's several addresses get the same list: it is rendered once.
+        The same tasks give the same digest: a unit's several addresses get one rendering.
         """
-        with force_locale(locale):
-            rows = self.rows(entries, locale)
-            key = (locale, tuple((row["id"], row["escalated"]) for row in rows))
-            if key not in self.made:
-                self.made[key] = self._render(rows)
-            return self.made[key]
+        key = (locale, frozenset(listed.items()))
+        if key not in self.made:
+            with force_locale(locale):
+                self.made[key] = self._render(listed, locale)
+        return self.made[key]
 
-    def _render(self, rows):
-        """Subject, text and HTML of a digest listing ``rows`` (in the current locale)."""
-        shown, more = rows[:DIGEST_LIMIT], max(0, len(rows) - DIGEST_LIMIT)
-        escalated = sum(1 for row in rows if row["escalated"])
+    def _render(self, listed, locale):
+        """Subject, text and HTML of a digest: the most urgent first, at most DIGEST_LIMIT."""
+        order = sorted(listed, key=lambda task_id: (not listed[task_id],
+                                                    self.tasks[task_id].due_on, task_id))
+        shown = [self._row(task_id, listed[task_id], locale)
+                 for task_id in order[:DIGEST_LIMIT]]
+        more = len(order) - len(shown)
+        escalated = sum(1 for flag in listed.values() if flag)
         if escalated:
             subject = ngettext("Escalation: %(num)s task is seriously overdue",
                                "Escalation: %(num)s tasks are seriously overdue",
                                escalated)
         else:
             subject = ngettext("Reminder: %(num)s task is due or overdue",
-                               "Reminder: %(num)s tasks are due or overdue", len(rows))
+                               "Reminder: %(num)s tasks are due or overdue", len(order))
         context = {"rows": shown, "more": more, "subject": subject, "base_url": self.base_url,
                    "text": self._texts()}
         return Digest(subject, render_template("emails/reminder.txt", **context),
