@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
-from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Date, and_, case, func, literal, literal_column, or_, select, union_all
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
 from taskforce.services import exports, kpi_cache, settings
@@ -134,7 +134,9 @@ def _figures_query(as_of, unit_id=None):
     used = (
         select(ServiceUsage.service_id)
         .where(ServiceUsage.month >= window_start, ServiceUsage.month <= as_of,
-               ServiceUsage.dossiers_online > 0, *_among(ServiceUsage.service_id, services))
+               # Written out, not bound: SQLite uses a partial index only for its very term.
+               ServiceUsage.dossiers_online > literal_column("0"),
+               *_among(ServiceUsage.service_id, services))
         .group_by(ServiceUsage.service_id)
         .subquery()
     )
