@@ -543,7 +543,8 @@ def render_machine(runs):
              f"{latest['system']}",
              f"- Python {latest['python']}, SQLite {latest['sqlite']}",
              f"- One core's speed: ten million additions in Python take "
-             f"{latest.get('core_speed_s', '?')} s of CPU (about 0.4 s on a current desktop)"]
+             f"{latest.get('core_speed_s', '?')} s of CPU at the latest run; the machine is "
+             f"shared and this varies between runs, so each table gives its own"]
     if postgres:
         settings = ", ".join(f"{k} {v}" for k, v in sorted(postgres["pg_settings"].items()))
         lines.append(f"- PostgreSQL {postgres['postgresql']} on the same machine, "
@@ -553,8 +554,10 @@ def render_machine(runs):
 
 def render_run(title, run):
     load = ", ".join(f"{x:.1f}" for x in run["load_before"])
+    speed = run["machine"].get("core_speed_s")
+    speed = f"; one core's speed {speed} s" if speed else ""
     return (f"### {title}\n\nMeasured {run['started_at']} with today = {run['today']}; load "
-            f"average before the run {load}.\n\n{render_table(run)}\n")
+            f"average before the run {load}{speed}.\n\n{render_table(run)}\n")
 
 
 def render_block(runs):
