@@ -229,7 +229,8 @@ _candidates = Table(
 def plan_reminders(session, *, today, now, dry_run=False):
     """Record the reminders due by ``today`` that are missing and queue them as digests.
 
-    Flushes, never commits. A dry run writes nothing and says what a real run would make.
+    Flushes, never commits. A dry run records nothing (it fills only the pass's temporary
+    tables) and says what a real run would make.
     """
     cal = workdays.calendar(session)
     policy = settings.reminder_policy(session)
