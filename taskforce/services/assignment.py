@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from taskforce import permissions
 from taskforce.models import (
-    OPEN_TASK_STATUSES,
     Member,
     Service,
     ServiceUsage,
@@ -141,7 +140,7 @@ def _candidates(session, unit_ids, today):
 def _open_task_services():
     return (select(task_services.c.service_id)
             .join(Task, Task.id == task_services.c.task_id)
-            .where(Task.kind == TaskKind.UPGRADE, Task.status.in_(OPEN_TASK_STATUSES)))
+            .where(Task.kind == TaskKind.UPGRADE, Task.is_open()))
 
 
 def _in_open_tasks(session, unit_ids):

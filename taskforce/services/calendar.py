@@ -17,7 +17,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from taskforce.models import OPEN_TASK_STATUSES, Priority, Task, TaskStatus, Unit, User
+from taskforce.models import Priority, Task, TaskStatus, Unit, User
 from taskforce.models.users import new_token
 from taskforce.services import audit, tasks
 from taskforce.services.errors import DomainError
@@ -136,7 +136,7 @@ def unit_by_token(session, token, secret):
 
 def _open_tasks(session, conditions):
     return session.scalars(
-        select(Task).where(Task.status.in_(OPEN_TASK_STATUSES), *conditions)
+        select(Task).where(Task.is_open(), *conditions)
         .options(selectinload(Task.unit)).order_by(Task.due_on, Task.id).limit(FEED_LIMIT)
     ).all()
 

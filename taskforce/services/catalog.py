@@ -10,7 +10,6 @@ from sqlalchemy.orm import aliased, selectinload
 
 from taskforce import permissions
 from taskforce.models import (
-    OPEN_TASK_STATUSES,
     ClaimStatus,
     LevelChange,
     Service,
@@ -395,6 +394,6 @@ def _refresh_covering_tasks(session, service):
     covering = session.scalars(
         select(Task).join(task_services, task_services.c.task_id == Task.id)
         .where(task_services.c.service_id == service.id, Task.kind == TaskKind.UPGRADE,
-               Task.status.in_(OPEN_TASK_STATUSES)))
+               Task.is_open()))
     for task in covering:
         task_rules.refresh_progress(session, task)

@@ -28,7 +28,6 @@ from taskforce.models import (
     Unit,
     User,
 )
-from taskforce.models.enums import OPEN_TASK_STATUSES
 from taskforce.services import audit, charts, clock, kpi, settings, tasks
 from taskforce.services.errors import DomainError
 
@@ -288,7 +287,7 @@ def _task_lists(session, start, end):
     reported = (base.where(Task.status == TaskStatus.REPORTED, Task.created_at < end_at,
                            or_(Task.reported_at.is_(None), Task.reported_at < end_at))
                 .order_by(Task.reported_at, Task.id))
-    due_soon = (base.where(Task.status.in_(OPEN_TASK_STATUSES), Task.created_at < end_at,
+    due_soon = (base.where(Task.is_open(), Task.created_at < end_at,
                            Task.due_on > end, Task.due_on <= end + timedelta(days=DUE_SOON_DAYS))
                 .order_by(Task.due_on, Task.id))
     granted = (select(ExtensionRequest, Task, Unit.name)

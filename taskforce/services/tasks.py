@@ -139,7 +139,7 @@ def _covered_elsewhere(session, service_ids):
         select(Service.code).join(task_services, task_services.c.service_id == Service.id)
         .join(Task, Task.id == task_services.c.task_id)
         .where(Service.id.in_(service_ids), Task.kind == TaskKind.UPGRADE,
-               Task.status.in_(OPEN_TASK_STATUSES))
+               Task.is_open())
         .distinct().order_by(Service.code)).all()
 
 
@@ -630,16 +630,16 @@ def _conditions(filters, today):
         conditions.append(or_(Task.follower_id == filters.member_id,
                               Task.assignee_id == filters.member_id))
     if filters.status == "open":
-        conditions.append(Task.status.in_(OPEN_TASK_STATUSES))
+        conditions.append(Task.is_open())
     elif filters.status in set(TaskStatus):
         conditions.append(Task.status == filters.status)
     if filters.kind in set(TaskKind):
         conditions.append(Task.kind == filters.kind)
     if filters.due_within is not None:
-        conditions += [Task.status.in_(OPEN_TASK_STATUSES), Task.due_on >= today,
+        conditions += [Task.is_open(), Task.due_on >= today,
                        Task.due_on <= today + timedelta(days=filters.due_within)]
     if filters.overdue:
-        conditions += [Task.status.in_(OPEN_TASK_STATUSES), Task.due_on < today]
+        conditions += [Task.is_open(), Task.due_on < today]
     if clean(filters.q):
         pattern = _contains(filters.q)
         conditions.append(or_(func.lower(Task.title).like(pattern, escape="\\"),
@@ -670,7 +670,7 @@ def _order(filters):
     first = column.desc() if filters.direction == "desc" else column.asc()
     if filters.sort == "due":
         # Deadlines matter for open work: done and cancelled tasks come after it.
-        closed_last = case((Task.status.in_(OPEN_TASK_STATUSES), 0), else_=1)
+        closed_last = case((Task.is_open(), 0), else_=1)
         return (closed_last, first, Task.id)
     return (first, Task.due_on, Task.id)
 
@@ -756,7 +756,7 @@ def my_tasks(session, user):
     condition = _my_conditions(user)
     if condition is None:
         return None
-    return (select(Task).where(condition, Task.status.in_(OPEN_TASK_STATUSES))
+    return (select(Task).where(condition, Task.is_open())
             .options(*_with_people()).order_by(Task.due_on, Task.id))
 
 
@@ -769,7 +769,7 @@ def awaiting_acceptance(session, limit=50):
 
 def overdue_tasks(session, today, limit=50):
     """Open tasks past their due date, most overdue first."""
-    return session.scalars(select(Task).where(Task.status.in_(OPEN_TASK_STATUSES),
+    return session.scalars(select(Task).where(Task.is_open(),
                                               Task.due_on < today)
                            .options(*_with_people())
                            .order_by(Task.due_on, Task.id).limit(limit)).all()
@@ -899,7 +899,7 @@ def upgradable_services(session, unit_id):
         return []
     taken = (select(task_services.c.service_id)
              .join(Task, Task.id == task_services.c.task_id)
-             .where(Task.kind == TaskKind.UPGRADE, Task.status.in_(OPEN_TASK_STATUSES)))
+             .where(Task.kind == TaskKind.UPGRADE, Task.is_open()))
     return session.scalars(
         select(Service).where(Service.unit_id == unit_id, Service.active.is_(True),
                               Service.level < 4, Service.id.not_in(taken))

@@ -591,3 +591,22 @@ def test_verifying_from_the_catalog_queue_updates_the_stored_task_progress(app):
                          now=datetime(2020, 11, 2, tzinfo=UTC))
     db.session.commit()
     assert db.session.get(Task, task.id).progress == 50
+
+
+def test_open_tasks_are_read_through_the_partial_index_of_open_tasks(app):
+    # SQLite uses a partial index only when the query states its condition word for word;
+    # bound parameters do not, and the oldest overdue tasks then took 200 ms at national size.
+    query = (select(Task.id).where(Task.is_open(), Task.due_on < date(2020, 11, 16))
+             .order_by(Task.due_on, Task.id).limit(25))
+    compiled = query.compile(db.engine, compile_kwargs={"render_postcompile": True})
+    sql = str(compiled)  # as it is sent: the statuses written out, the date bound
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # INDEXED BY fails ("no query solution") when the index cannot serve the query.
+            sql = sql.replace("FROM tasks", "FROM tasks INDEXED BY ix_tasks_open_due", 1)
+            params = tuple(compiled.params[name] for name in compiled.positiontup)
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+        else:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = conn.exec_driver_sql("EXPLAIN " + sql, compiled.params).all()
+    assert "ix_tasks_open_due" in " ".join(str(row) for row in plan)
