@@ -14,31 +14,21 @@ def reminders():
     """Plan deadline reminders and send the e-mail outbox."""
 
 
-@reminders.command("plan")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Plan as on this date (YYYY-MM-DD) instead of today.")
-@click.option("--dry-run", is_flag=True, help="Say what would be made, change nothing.")
-@with_appcontext
-def plan(today, dry_run):
-    """Make the reminders due by today, once each, and queue one digest per recipient."""
+TODAY_OPTION = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+                            help="Plan as on this date (YYYY-MM-DD) instead of today.")
+BATCH_OPTION = click.option("--batch-size", type=click.IntRange(min=1),
+                            help="Messages per SMTP connection (default MAIL_BATCH_SIZE).")
+
+
+def _plan(today):
     day = today.date() if today else clock.today()
-    summary = plan_reminders(db.session, today=day, now=clock.now(), dry_run=dry_run)
-    if dry_run:
-        db.session.rollback()
-        click.echo(f"Dry run for {day.isoformat()}: {summary.items} reminder(s) would be made, "
-                   f"in {summary.messages} message(s).")
-        return
+    summary = plan_reminders(db.session, today=day, now=clock.now())
     db.session.commit()
     click.echo(f"Planned for {day.isoformat()}: {summary.items} reminder(s) in "
                f"{summary.messages} message(s).")
 
 
-@reminders.command("send")
-@click.option("--batch-size", type=click.IntRange(min=1),
-              help="Messages per SMTP connection (default MAIL_BATCH_SIZE).")
-@with_appcontext
-def send(batch_size):
-    """Send the queued e-mails that are due (as .eml files when MAIL_SERVER is not set)."""
+def _send(batch_size):
     transport = mailer.transport_for(current_app.config)
     summary = mailer.deliver_pending(db.session, now=clock.now(), transport=transport,
                                      batch_size=batch_size)
@@ -47,3 +37,37 @@ def send(batch_size):
     if summary.stopped:
         raise click.ClickException(f"Stopped, the server could not be reached: "
                                    f"{summary.stopped}")
+
+
+@reminders.command("plan")
+@TODAY_OPTION
+@click.option("--dry-run", is_flag=True, help="Say what would be made, change nothing.")
+@with_appcontext
+def plan(today, dry_run):
+    """Make the reminders due by today, once each, and queue one digest per recipient."""
+    if not dry_run:
+        _plan(today)
+        return
+    day = today.date() if today else clock.today()
+    summary = plan_reminders(db.session, today=day, now=clock.now(), dry_run=True)
+    db.session.rollback()
+    click.echo(f"Dry run for {day.isoformat()}: {summary.items} reminder(s) would be made, "
+               f"in {summary.messages} message(s).")
+
+
+@reminders.command("send")
+@BATCH_OPTION
+@with_appcontext
+def send(batch_size):
+    """Send the queued e-mails that are due (as .eml files when MAIL_SERVER is not set)."""
+    _send(batch_size)
+
+
+@reminders.command("run")
+@TODAY_OPTION
+@BATCH_OPTION
+@with_appcontext
+def run(today, batch_size):
+    """Plan the reminders due by today, then send the outbox: one process for cron or a timer."""
+    _plan(today)
+    _send(batch_size)

@@ -53,3 +53,19 @@ def test_send_says_when_the_server_cannot_be_reached(make_app):
         assert "Stopped, the server could not be reached" in result.output
         assert "1 to retry" in result.output
         db.session.rollback()
+
+
+def test_run_plans_and_sends_in_one_process(app, runner):
+    unit = factories.unit(focal_email="dau-moi@stp.test")
+    factories.task(unit, due_on=date(2020, 11, 16))
+    db.session.commit()
+    first = runner.invoke(args=["reminders", "run", "--today", "2020-11-16"])
+    assert first.exit_code == 0, first.output
+    assert "1 reminder(s) in 1 message(s)" in first.output
+    assert "1 sent" in first.output
+    eml = list(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))
+    assert len(eml) == 1 and "dau-moi@stp.test" in eml[0].read_text()
+    again = runner.invoke(args=["reminders", "run", "--today", "2020-11-16"])
+    assert again.exit_code == 0, again.output
+    assert "0 reminder(s) in 0 message(s)" in again.output and "0 sent" in again.output
+    assert len(list(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))) == 1
