@@ -414,10 +414,6 @@ def _accounts(session, addresses):
 
 # Rendering ------------------------------------------------------------------------------------
 
-def task_link(task_id):
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/tasks/{task_id}"
-
-
 def _standing(cal, due_on, today):
     """``(state, working days)``: "ahead" with the days left, "today", or "overdue"."""
     if due_on < today:

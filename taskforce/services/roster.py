@@ -1,7 +1,7 @@
 """The roster: members of the task force, in the order of the founding decision."""
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from taskforce.models import Member, Position, Unit, User
@@ -20,10 +20,6 @@ def list_members(session, include_inactive=False):
         query = query.where(Member.active.is_(True))
     members = session.scalars(query.order_by(Member.display_order, Member.id)).all()
     return sorted(members, key=lambda m: (POSITION_ORDER.get(m.position, 9), m.display_order))
-
-
-def count_members(session):
-    return session.scalar(select(func.count(Member.id)).where(Member.active.is_(True)))
 
 
 def _validated(session, member, data):

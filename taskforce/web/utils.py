@@ -1,6 +1,6 @@
 """Small helpers shared by the views."""
 
-from flask import abort, current_app, request
+from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
 
 
@@ -29,12 +29,6 @@ def paginate(db, query, per_page=None):
 def int_arg(name):
     value = request.args.get(name, "")
     return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def require_int(value):
-    if value is None:
-        abort(404)
-    return value
 
 
 class ListPage(Pagination):
