@@ -1,5 +1,6 @@
 """The task-force work-management application."""
 
+import importlib.util
 import logging
 import os
 import re
@@ -45,11 +46,16 @@ def check_config(app):
 
     check_schedule(app.config)
     check_mail_and_reminders(app.config)
-    import openpyxl
-
-    if not openpyxl.DEFUSEDXML:  # uploaded workbooks could then carry XML entity attacks
+    if not workbooks_read_safely():  # uploaded workbooks could then carry XML entity attacks
         raise RuntimeError("openpyxl must read workbooks through defusedxml: install it, and "
                            "leave OPENPYXL_DEFUSEDXML unset.")
+
+
+def workbooks_read_safely():
+    """Whether openpyxl will parse through defusedxml, known without importing openpyxl."""
+    # openpyxl decides so at import: defusedxml importable and OPENPYXL_DEFUSEDXML not "False".
+    return importlib.util.find_spec("defusedxml") is not None \
+        and os.environ.get("OPENPYXL_DEFUSEDXML", "True") == "True"
 
 
 def check_mail_and_reminders(config):

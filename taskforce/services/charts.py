@@ -2,7 +2,8 @@
 
 The object-oriented ``Figure`` API is used without pyplot: it keeps no global figure
 state, so web workers can draw at the same time. Fonts are matplotlib's own DejaVu,
-which covers Vietnamese; nothing is fetched from anywhere.
+which covers Vietnamese; nothing is fetched from anywhere. matplotlib is imported on the
+first chart, not with the application: most processes (commands, jobs, list pages) draw none.
 """
 
 import math
@@ -11,19 +12,17 @@ import unicodedata
 from datetime import timedelta
 from io import BytesIO
 
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from functools import cache
 
 # Deterministic SVG (stable ids), text kept as text (small, selectable, accessible),
 # and a "$" in a unit's name drawn as a dollar sign rather than parsed as mathtext.
-matplotlib.rcParams.update({
+RC_PARAMS = {
     "svg.hashsalt": "taskforce",
     "svg.fonttype": "none",
     "text.parse_math": False,
     "font.family": "DejaVu Sans",
     "font.size": 9,
-})
+}
 
 FORMATS = ("svg", "png")
 VERIFIED_COLOR = "#0d6efd"
@@ -37,6 +36,17 @@ MAX_TICKS = 12
 _SVG_METADATA = {"Creator": None, "Date": None, "Type": None, "Format": None}
 _PNG_METADATA = {"Software": None}
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>]*>\s*")
+
+
+@cache
+def _matplotlib():
+    """matplotlib's Figure and PercentFormatter, imported and set up once per process."""
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    matplotlib.rcParams.update(RC_PARAMS)
+    return Figure, PercentFormatter
 
 
 def _clean(text, length=NAME_LENGTH):
@@ -77,6 +87,7 @@ def trend_chart(points, target, fmt="svg", labels=None):
     and ``target``.
     """
     labels = labels or {}
+    Figure, PercentFormatter = _matplotlib()
     fig = Figure(figsize=(7.5, 3.4), layout="constrained")
     ax = fig.add_subplot()
     days = [point[0] for point in points]
@@ -112,6 +123,7 @@ def unit_bars(rows, target, fmt="svg", labels=None, format_share=None):
     format_share = format_share or "{:.1%}".format
     rows = list(rows)
     height = max(1.8, 0.26 * len(rows) + 1.0)
+    Figure, PercentFormatter = _matplotlib()
     fig = Figure(figsize=(7.5, height), layout="constrained")
     ax = fig.add_subplot()
     if rows:

@@ -1,13 +1,15 @@
-"""Excel exports, safe against formula injection."""
+"""Excel exports, safe against formula injection.
 
+openpyxl is imported when a workbook is made, not with the application.
+"""
+
+import re
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The control characters a workbook cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, kept here
+# so that making a cell safe does not load openpyxl; a test holds the two equal).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def safe_cell(value):
@@ -21,6 +23,10 @@ def safe_cell(value):
 
 def workbook(sheets):
     """An .xlsx file as bytes from ``[(title, headers, rows), ...]``; text is made safe."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     book.remove(book.active)
     for title, headers, rows in sheets:

@@ -231,3 +231,19 @@ def test_exports_write_formula_like_text_as_text(secure_app, endpoint):
                     assert text.startswith("'"), f"{sheet.title}!{cell.coordinate}: {text}"
                     found |= hits
     assert found == set(PAYLOADS), f"{endpoint} did not export {set(PAYLOADS) - found}"
+
+
+def test_the_start_up_check_agrees_with_openpyxl(monkeypatch):
+    from taskforce import workbooks_read_safely
+
+    assert workbooks_read_safely() is openpyxl.DEFUSEDXML is True
+    monkeypatch.setenv("OPENPYXL_DEFUSEDXML", "False")
+    assert workbooks_read_safely() is False
+
+
+def test_exports_refuse_the_characters_openpyxl_refuses():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from taskforce.services import exports
+
+    assert exports.ILLEGAL_CHARACTERS_RE.pattern == ILLEGAL_CHARACTERS_RE.pattern
