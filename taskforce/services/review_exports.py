@@ -16,7 +16,6 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from flask import current_app
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
@@ -28,12 +27,6 @@ TABLE_SIZE = 12
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 DOCUMENT_TYPE = "BÁO CÁO"
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DEFAULT_RECIPIENTS = (
-    "Thường trực Tỉnh ủy (b/c);",
-    "Chủ tịch, các Phó Chủ tịch UBND tỉnh (b/c);",
-    "Các thành viên Tổ công tác;",
-    "Các sở, ban, ngành; UBND các huyện, thành phố;",
-)
 
 
 # Settings of the report's header --------------------------------------------------------------
@@ -44,15 +37,14 @@ def report_header(session):
     Keys: ``report_province`` (place name), ``report_parent_body``, ``report_issuer``,
     ``report_symbol`` (after the number, e.g. BC-TCT) and ``report_recipients`` (a list).
     """
-    config = current_app.config
-    province = settings.get(session, "report_province", config["PROVINCE_NAME"])
-    parent = settings.get(session, "report_parent_body", config["REPORT_PARENT_BODY"]) or (
-        f"UBND TỈNH {province.upper()}")
+    values = settings.report_values(session)
+    province = values["report_province"]
+    parent = values["report_parent_body"] or f"UBND TỈNH {province.upper()}"
     return {
         "province_name": province,
-        "issuer": (parent, settings.get(session, "report_issuer", config["REPORT_ISSUER"])),
-        "symbol": settings.get(session, "report_symbol", config["REPORT_SYMBOL"]),
-        "recipients": list(settings.get(session, "report_recipients", DEFAULT_RECIPIENTS)),
+        "issuer": (parent, values["report_issuer"]),
+        "symbol": values["report_symbol"],
+        "recipients": values["report_recipients"],
     }
 
 
@@ -175,7 +167,8 @@ def review_docx(review, *, province_name, issuer, symbol="BC-TCT", recipients=No
     if chart_png:
         doc.add_picture(BytesIO(chart_png), width=Cm(16))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _closing(doc, s, issuer, recipients if recipients is not None else DEFAULT_RECIPIENTS)
+    _closing(doc, s, issuer, recipients if recipients is not None
+             else settings.DEFAULT_REPORT_RECIPIENTS)
     buffer = BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from taskforce.models import Setting
 from taskforce.services import audit
+from taskforce.services.crontab import parse_crontab
 from taskforce.services.errors import DomainError
 
 FIRST_DAY = date(2000, 1, 1)
@@ -53,6 +54,14 @@ MAX_LISTED_DAYS = 400
 CRONTABS = ("review_weekly_cron", "review_monthly_cron")
 REPORT_KEYS = ("report_province", "report_parent_body", "report_issuer", "report_symbol",
                "report_recipients")
+# The "Nơi nhận" of the Word report until the settings page lists others: fixed formulas, as
+# in every administrative document (see taskforce.services.review_exports).
+DEFAULT_REPORT_RECIPIENTS = (
+    "Thường trực Tỉnh ủy (b/c);",
+    "Chủ tịch, các Phó Chủ tịch UBND tỉnh (b/c);",
+    "Các thành viên Tổ công tác;",
+    "Các sở, ban, ngành; UBND các huyện, thành phố;",
+)
 
 
 @dataclass(frozen=True)
@@ -184,8 +193,6 @@ def current_values(session):
 
 def report_values(session):
     """The fixed parts of the Word review report (read by taskforce.services.review_exports)."""
-    from taskforce.services.review_exports import DEFAULT_RECIPIENTS
-
     config = current_app.config
     return {
         "report_province": get(session, "report_province", config["PROVINCE_NAME"]),
@@ -193,7 +200,7 @@ def report_values(session):
                                   config["REPORT_PARENT_BODY"]) or "",
         "report_issuer": get(session, "report_issuer", config["REPORT_ISSUER"]),
         "report_symbol": get(session, "report_symbol", config["REPORT_SYMBOL"]),
-        "report_recipients": list(get(session, "report_recipients", DEFAULT_RECIPIENTS)),
+        "report_recipients": list(get(session, "report_recipients", DEFAULT_REPORT_RECIPIENTS)),
     }
 
 
@@ -224,8 +231,6 @@ def crontab(session, key):
 
 def _crontabs(values):
     # The scheduler reads these keys (taskforce.jobs JobSpec.setting_key) and follows changes.
-    from taskforce.scheduler import parse_crontab
-
     checked = {}
     for key in CRONTABS:
         expression = " ".join((values[key] or "").split())
