@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,40 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class Queries:
+    """The SQL statements sent while a ``count_queries()`` block ran."""
+
+    def __init__(self):
+        self.statements = []
+
+    @property
+    def count(self):
+        return len(self.statements)
+
+
+@contextmanager
+def _counting():
+    queries = Queries()
+
+    def record(_conn, _cursor, statement, *_args):
+        queries.statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield queries
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def count_queries():
+    """Count the SQL statements of a block: ``with count_queries() as q: ...`` then ``q.count``.
+
+    The block runs in the current app's context; the statements are in ``q.statements``.
+    """
+    return _counting
 
 
 @pytest.fixture

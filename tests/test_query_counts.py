@@ -7,7 +7,6 @@ grow (an N+1 would) and must stay under a bound. Timings live in bench/, not her
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from taskforce.extensions import db
 from taskforce.models import (
@@ -96,34 +95,30 @@ def add_unit_work(people, where):
     db.session.flush()
 
 
-def count_queries(client, url):
-    """The statements one request to ``url`` sends, from an empty session as in a server."""
-    db.session.expire_all()
-    statements = []
-
-    def listener(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 200, url
-    return len(statements)
-
-
-def small_and_large(client, people, unit, url):
-    """The statements of ``url`` at two sizes, once the figures kept between requests are
+@pytest.fixture
+def small_and_large(client, people, unit, count_queries):
+    """The statements of a page at two sizes, once the figures kept between requests are
     kept; the first request after a change (which computes them) is bounded alike."""
-    add_world(people, unit, SMALL)
-    count_queries(client, url)  # the first request fills caches: not what is compared
-    small = count_queries(client, url)
-    add_world(people, unit, LARGE - SMALL)
-    changed = count_queries(client, url)
-    large = count_queries(client, url)
-    assert changed <= large + 3, "recomputing the kept figures costs a few statements more"
-    return small, large
+
+    def cost(url):
+        # From an empty session, as in a server.
+        db.session.expire_all()
+        with count_queries() as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return queries.count
+
+    def measure(url):
+        add_world(people, unit, SMALL)
+        cost(url)  # the first request fills caches: not what is compared
+        small = cost(url)
+        add_world(people, unit, LARGE - SMALL)
+        changed = cost(url)
+        large = cost(url)
+        assert changed <= large + 3, "recomputing the kept figures costs a few statements more"
+        return small, large
+
+    return measure
 
 
 def sign_in(client, user):
@@ -133,32 +128,32 @@ def sign_in(client, user):
 
 # One test per page the benchmark times; the bound leaves room for a query or two more.
 
-def test_dashboard(client, people, unit):
+def test_dashboard(client, people, unit, small_and_large):
     sign_in(client, people["leader"])
-    small, large = small_and_large(client, people, unit, "/dashboard")
+    small, large = small_and_large("/dashboard")
     assert small == large <= 12
 
 
-def test_task_list_of_one_unit_overdue(client, people, unit):
+def test_task_list_of_one_unit_overdue(client, people, unit, small_and_large):
     sign_in(client, people["leader"])
-    small, large = small_and_large(client, people, unit, f"/tasks?unit={unit.id}&overdue=1")
+    small, large = small_and_large(f"/tasks?unit={unit.id}&overdue=1")
     assert small == large <= 16
 
 
-def test_catalog_search(client, people, unit):
+def test_catalog_search(client, people, unit, small_and_large):
     sign_in(client, people["leader"])
-    small, large = small_and_large(client, people, unit, "/catalog?q=giay+phep")
+    small, large = small_and_large("/catalog?q=giay+phep")
     assert small == large <= 12
 
 
-def test_unit_page(client, people, unit):
+def test_unit_page(client, people, unit, small_and_large):
     sign_in(client, people["leader"])
-    small, large = small_and_large(client, people, unit, f"/units/{unit.id}")
+    small, large = small_and_large(f"/units/{unit.id}")
     assert small == large <= 20
 
 
 @pytest.mark.parametrize("who", ["member", "leader"])
-def test_my_work(client, people, unit, who):
+def test_my_work(client, people, unit, who, small_and_large):
     sign_in(client, people[who])
-    small, large = small_and_large(client, people, unit, "/my-work")
+    small, large = small_and_large("/my-work")
     assert small == large <= 24

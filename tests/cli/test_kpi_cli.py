@@ -5,7 +5,6 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from taskforce.extensions import db
 from taskforce.models import ClaimStatus, UnitKind
@@ -106,24 +105,21 @@ def test_bad_arguments_are_refused(runner, catalog, args):
     assert "Error" in result.output
 
 
-def dashboard_queries(client, url):
+@pytest.fixture
+def dashboard_queries(client, count_queries):
     """The page's text and the number of SQL statements it took, from a fresh session."""
-    statements = []
 
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
+    def load(url):
+        db.session.expire_all()
+        with count_queries() as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response.get_data(as_text=True), queries.count
 
-    db.session.expire_all()
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    return response.get_data(as_text=True), len(statements)
+    return load
 
 
-def test_demo_data_gives_the_article_figure(runner, client, login_as):
+def test_demo_data_gives_the_article_figure(runner, login_as, dashboard_queries):
     result = runner.invoke(args=["demo", "load", "--founded", "2020-10-15"])
     assert result.exit_code == 0, result.output
     data = run_json(runner, "--as-of", "2020-08-31")
@@ -132,15 +128,15 @@ def test_demo_data_gives_the_article_figure(runner, client, login_as):
 
     login_as("viewer")
     url = "/dashboard?as_of=2020-08-31"
-    html, _ = dashboard_queries(client, url)
+    html, _ = dashboard_queries(url)
     big = re.search(r'id="province-share">([^<]+)<', html).group(1)
     assert big.replace("\xa0", " ") == f"{share * 100:.2f} %".replace(".", ",")
 
-    _, demo_size = dashboard_queries(client, url)
+    _, demo_size = dashboard_queries(url)
     for n in range(30):
         unit = factories.unit(f"Đơn vị thêm {n}")
         factories.service(unit, level=4)
     db.session.commit()
-    dashboard_queries(client, url)  # the figures are computed again once after a change
-    _, larger = dashboard_queries(client, url)
+    dashboard_queries(url)  # the figures are computed again once after a change
+    _, larger = dashboard_queries(url)
     assert demo_size == larger

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from flask_babel import force_locale
 from openpyxl import Workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from taskforce.extensions import db
 from taskforce.models import (
@@ -393,22 +393,14 @@ def test_limits_on_rows_size_and_unpacked_size(units, monkeypatch):
         catalog_plan(xlsx(rows[:5]), "bomb.xlsx")
 
 
-def test_planning_uses_a_fixed_number_of_queries(units):
+def test_planning_uses_a_fixed_number_of_queries(units, count_queries):
     def queries_for(n):
         rows = [["code", "name", "unit", "level"]] + [
             [f"Q{i}", f"Thủ tục {i}", ("STP", "BABE", "STTTT")[i % 3], 3] for i in range(n)]
-        statements = []
-
-        def count(*_args):
-            statements.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_queries() as queries:
             plan = catalog_plan(csv_bytes(rows), "q.csv")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         assert plan.ok
-        return len(statements)
+        return queries.count
 
     assert queries_for(5) == queries_for(120)
 

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
 from taskforce.extensions import db
 from taskforce.models import ClaimStatus, LevelChange, Unit, UnitKind
@@ -129,25 +129,17 @@ def test_target_defaults_to_the_setting(catalog):
     assert kpi.as_json(db.session, date(2020, 9, 30))["target"] == 0.5
 
 
-def statements_of(work):
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return statements
-
-
-def test_compute_costs_the_same_queries_whatever_the_units(catalog):
+def test_compute_costs_the_same_queries_whatever_the_units(catalog, count_queries):
     for n in range(10):
         factories.service(factories.unit(f"Sở thêm {n}"), level=4)
     db.session.commit()
-    work = lambda: kpi.compute(db.session, date(2020, 7, 31), 0.30)  # noqa: E731
     # The stamp, the counts of every unit, the units; then the counts are kept.
-    assert len(statements_of(work)) == 3
-    assert len(statements_of(work)) == 2
+    with count_queries() as first:
+        kpi.compute(db.session, date(2020, 7, 31), 0.30)
+    with count_queries() as again:
+        kpi.compute(db.session, date(2020, 7, 31), 0.30)
+    assert first.count == 3
+    assert again.count == 2
 
 
 def test_kept_figures_follow_every_change_of_the_catalog(catalog):
@@ -241,11 +233,14 @@ def test_monthly_trend_agrees_with_compute(catalog):
         assert point.share_claimed == pytest.approx(province.share)
 
 
-def test_monthly_trend_is_one_query_then_kept(catalog):
+def test_monthly_trend_is_one_query_then_kept(catalog, count_queries):
     db.session.commit()
-    work = lambda: kpi.monthly_trend(db.session, date(2019, 1, 1), date(2020, 12, 31))  # noqa: E731
-    assert len(statements_of(work)) == 2  # the stamp, the trend
-    assert len(statements_of(work)) == 1
+    with count_queries() as first:
+        kpi.monthly_trend(db.session, date(2019, 1, 1), date(2020, 12, 31))
+    with count_queries() as again:
+        kpi.monthly_trend(db.session, date(2019, 1, 1), date(2020, 12, 31))
+    assert first.count == 2  # the stamp, the trend
+    assert again.count == 1
 
 
 def test_monthly_trend_refuses_decades(app):

@@ -4,7 +4,7 @@ import threading
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from taskforce.extensions import db
 from taskforce.models import Notification, OutboxMessage, Position, ReminderItem, TaskStatus
@@ -267,27 +267,13 @@ def test_the_policy_of_the_settings_page_is_followed(world):
     assert {kind for _t, _to, kind, _on in items()} == {"before_2"}
 
 
-def count_statements(run):
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
-def test_the_pass_costs_the_same_whatever_the_number_of_tasks(world):
+def test_the_pass_costs_the_same_whatever_the_number_of_tasks(world, count_queries):
     def measure():
-        statements = count_statements(
-            lambda: plan_reminders(db.session, today=MONDAY, now=NOW))
+        with count_queries() as queries:
+            plan_reminders(db.session, today=MONDAY, now=NOW)
         made = db.session.scalar(select(func.count(ReminderItem.id)))
         db.session.rollback()
-        return statements, made
+        return queries.count, made
 
     for due in POINTS_TODAY:
         task(world, due)

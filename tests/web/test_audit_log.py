@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import g
-from sqlalchemy import event
 
 from taskforce.extensions import db
 from taskforce.models import AuditEvent
@@ -145,7 +144,7 @@ class TestFilters:
         assert rows(text(client.get("/admin/audit?page=2"))) == 34 - app.config["PAGE_SIZE"]
 
 
-def test_page_answers_in_a_fixed_number_of_queries(client, admin, world):
+def test_page_answers_in_a_fixed_number_of_queries(client, admin, world, count_queries):
     def add(n):
         for i in range(n):
             unit = factories.unit()
@@ -159,17 +158,9 @@ def test_page_answers_in_a_fixed_number_of_queries(client, admin, world):
         # Start as a new request would: an empty identity map, no cached user.
         db.session.expunge_all()
         g.pop("_login_user", None)
-        seen = []
-
-        def count(*_args):
-            seen.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_queries() as seen:
             assert client.get("/admin/audit").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return len(seen)
+        return seen.count
 
     add(3)
     few = queries()

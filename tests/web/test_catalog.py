@@ -5,7 +5,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from taskforce.extensions import db
 from taskforce.models import Attachment, AuditEvent, ClaimStatus, LevelChange, Service
@@ -108,7 +108,7 @@ class TestList:
         login("viewer")
         assert "import it from an Excel sheet" in text(client.get("/catalog"))
 
-    def test_fixed_number_of_queries(self, client, login):
+    def test_fixed_number_of_queries(self, client, login, count_queries):
         login("leader")
 
         def queries_for(n):
@@ -119,18 +119,10 @@ class TestList:
                     factories.level_change(svc, 4, date(2020, 11, 1),
                                            status=ClaimStatus.PENDING)
             db.session.commit()
-            statements = []
-
-            def count(*args):
-                statements.append(args[2])
-
-            event.listen(db.engine, "before_cursor_execute", count)
-            try:
+            with count_queries() as queries:
                 response = client.get("/catalog", query_string={"sort": "unit"})
-            finally:
-                event.remove(db.engine, "before_cursor_execute", count)
             assert response.status_code == 200
-            return len(statements)
+            return queries.count
 
         assert queries_for(5) == queries_for(50)
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import g
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from taskforce.extensions import db
 from taskforce.models import Notification, Unit, User
@@ -86,22 +86,14 @@ class TestList:
         assert "You have read every notification." in text(
             client.get("/notifications?unread=1"))
 
-    def test_list_takes_a_fixed_number_of_queries(self, client, user, task):
+    def test_list_takes_a_fixed_number_of_queries(self, client, user, task, count_queries):
         def queries():
             # Start as a new request would: an empty identity map, no cached user.
             db.session.expunge_all()
             g.pop("_login_user", None)
-            seen = []
-
-            def count(*_args):
-                seen.append(1)
-
-            event.listen(db.engine, "before_cursor_execute", count)
-            try:
+            with count_queries() as seen:
                 assert client.get("/notifications").status_code == 200
-            finally:
-                event.remove(db.engine, "before_cursor_execute", count)
-            return len(seen)
+            return seen.count
 
         add(user, task, n=3)
         user_id, unit_id = user.id, user.unit_id

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from taskforce.extensions import db
 from taskforce.models import DeliveryAttempt, OutboxMessage, ReminderItem
@@ -37,26 +37,17 @@ def test_an_empty_outbox_says_where_messages_come_from(client, login_as):
     assert "flask reminders plan" in client.get("/admin/outbox").get_data(as_text=True)
 
 
-def count_queries(client, url):
-    statements = []
+def test_the_list_costs_a_fixed_number_of_queries(client, login_as, count_queries):
+    def cost():
+        with count_queries() as queries:
+            assert client.get("/admin/outbox").status_code == 200
+        return queries.count
 
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
-def test_the_list_costs_a_fixed_number_of_queries(client, login_as):
     login_as("admin", locale="en")
     queue(3)
-    few = count_queries(client, "/admin/outbox")
+    few = cost()
     queue(30, prefix="more")
-    assert count_queries(client, "/admin/outbox") == few
+    assert cost() == few
 
 
 def test_a_message_shows_its_text_html_items_and_tries(app, client, login_as):

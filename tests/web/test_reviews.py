@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from taskforce.extensions import db
 from taskforce.models import AuditEvent, OutboxMessage, Position, Review, TaskStatus
@@ -58,21 +58,13 @@ def test_the_list_shows_each_review_newest_first(client, login_as, world):
     assert "01/09/2020 – 30/09/2020" in html and "01/09/2020 – 30/09/2020" not in weekly_only
 
 
-def test_the_list_answers_in_a_fixed_number_of_queries(client, login_as, world):
+def test_the_list_answers_in_a_fixed_number_of_queries(client, login_as, world, count_queries):
     login_as("viewer", locale="en")
 
     def queries():
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as seen:
             assert client.get("/reviews").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return seen.count
 
     make_review()
     few = queries()

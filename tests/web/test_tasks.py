@@ -6,7 +6,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from taskforce.extensions import db
 from taskforce.models import (
@@ -442,20 +442,6 @@ def test_export_follows_the_filters(client, world, sign_in):
     assert rows[1][9] is not None and rows[1][9].date() == date(2020, 12, 1)
 
 
-def _queries(client, url):
-    statements = []
-
-    def count_statement(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count_statement)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count_statement)
-    return len(statements)
-
-
 def _add_tasks(world, n):
     for i in range(n):
         service = factories.service(world["unit"], level=3)
@@ -478,10 +464,15 @@ def _add_tasks(world, n):
     ("leader", "/tasks/export.xlsx"),
 ])
 def test_list_pages_answer_in_a_fixed_number_of_queries(app, client, world, sign_in, role,
-                                                        url):
+                                                        url, count_queries):
+    def cost():
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200
+        return queries.count
+
     app.config["PAGE_SIZE"] = 50
     sign_in(world[role])
     _add_tasks(world, 3)
-    few = _queries(client, url)
+    few = cost()
     _add_tasks(world, 27)
-    assert _queries(client, url) == few
+    assert cost() == few

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 from flask import g
-from sqlalchemy import event
 
 from taskforce.extensions import db
 from taskforce.models import TaskStatus, Unit
@@ -68,7 +67,7 @@ def test_empty_state_points_the_leader_to_the_wizard(client, login_as, app):
     assert 'href="/tasks/assign"' in page
 
 
-def test_unit_page_answers_in_a_fixed_number_of_queries(client, login_as, unit):
+def test_unit_page_answers_in_a_fixed_number_of_queries(client, login_as, unit, count_queries):
     login_as("leader", locale="en")
     follower = factories.member(units=[unit])
     factories.task(unit, title="Việc có người theo dõi", follower_id=follower.id)
@@ -79,17 +78,9 @@ def test_unit_page_answers_in_a_fixed_number_of_queries(client, login_as, unit):
         # Start as a new request would: an empty identity map, no cached user.
         db.session.expunge_all()
         g.pop("_login_user", None)
-        seen = []
-
-        def count(*_args):
-            seen.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with count_queries() as seen:
             assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return len(seen)
+        return seen.count
 
     few = queries()
     for n in range(15):
