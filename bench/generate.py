@@ -51,7 +51,14 @@ SIZES = {
                      members=12),
     "national": Size(units=2_000, services=130_000, tasks=200_000, updates=2_000_000,
                      users=5_000, members=120),
+    # The size of the side-by-side comparison with another tracker: 20 units, 12 users and an
+    # administrator, due dates within 45 days of today, statuses spread over the workflow.
+    "peer": Size(units=20, services=2_000, tasks=20_000, updates=40_000, users=13,
+                 members=12),
 }
+# The final statuses of the peer set, with their weights.
+PEER_STATUSES = (("new", 0.15), ("in_progress", 0.30), ("reported", 0.10), ("returned", 0.05),
+                 ("done", 0.30), ("cancelled", 0.10))
 
 PROVINCES = (
     "Bắc Kạn", "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Ninh", "Bến Tre",
@@ -72,7 +79,7 @@ DISTRICTS = (
     "Con Cuông", "Châu Thành", "Tam Nông", "Krông Pắc", "Cư M'gar", "Đông Hưng", "Thọ Xuân",
 )
 # Province-size sets have 10 districts; national ones 12 per province (32 units each).
-DISTRICTS_PER_PROVINCE = {"province": 10, "national": 12}
+DISTRICTS_PER_PROVINCE = {"province": 10, "national": 12, "peer": 10}
 QUALIFIERS = ("", " (cấp lại)", " (điều chỉnh)", " (gia hạn)", " (lần đầu)", " (bổ sung)")
 GENERAL_TITLES = (
     "Xây dựng kế hoạch nâng cấp dịch vụ công trực tuyến năm {year}",
@@ -427,6 +434,8 @@ class DataSet:
         return tasks, links, extensions
 
     def _task_plan(self, unit):
+        if self.size_name == "peer":
+            return self._peer_plan()
         draw = self.rng.random()
         if draw < 0.80:
             status = "done" if self.rng.random() < 0.95 else "cancelled"
@@ -439,6 +448,14 @@ class DataSet:
             status = self._pick((("new", 0.25), ("in_progress", 0.55), ("reported", 0.08),
                                  ("returned", 0.05), ("done", 0.07)))
             due = self.today + timedelta(days=self.rng.randint(0, 150))
+        created_on = min(due - timedelta(days=self.rng.randint(20, 120)),
+                         self.today - timedelta(days=self.rng.randint(1, 15)))
+        return {"status": status, "due_on": due, "created_on": created_on,
+                "kind": "upgrade" if self.rng.random() < 0.6 else "general"}
+
+    def _peer_plan(self):
+        status = self._pick(PEER_STATUSES)
+        due = self.today + timedelta(days=self.rng.randint(-45, 45))
         created_on = min(due - timedelta(days=self.rng.randint(20, 120)),
                          self.today - timedelta(days=self.rng.randint(1, 15)))
         return {"status": status, "due_on": due, "created_on": created_on,
