@@ -60,7 +60,7 @@ def workbooks_read_safely():
 
 def check_mail_and_reminders(config):
     """Refuse malformed SMTP settings or reminder policy at start, not at the first send."""
-    from taskforce.services.mailer import config_problems
+    from taskforce.services.mail.transports import config_problems
     from taskforce.services.settings import policy_from_config
 
     problems = config_problems(config)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from taskforce.extensions import db
 from taskforce.models import ReviewKind
-from taskforce.services import clock, reviews
+from taskforce.services import clock, review_mail, reviews
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,11 @@ def plan_reminders_job(app, *, today=None, now=None):
 
 def deliver_job(app, *, now=None):
     """Send the outbox messages that are due, over one connection."""
-    from taskforce.services import mailer
+    from taskforce.services.mail import delivery, transports
 
     with app.app_context():
-        result = mailer.deliver_pending(db.session, now=now or clock.now(),
-                                        transport=mailer.transport_for(app.config))
+        result = delivery.deliver_pending(db.session, now=now or clock.now(),
+                                          transport=transports.transport_for(app.config))
         db.session.commit()
         return result
 
@@ -61,7 +61,7 @@ def review_job(app, kind, *, today=None, now=None):
         review, made = reviews.ensure_review(db.session, kind=kind, today=today or clock.today(),
                                              now=now)
         if made:
-            reviews.send_review(db.session, review, now=now)
+            review_mail.send_review(db.session, review, now=now)
         db.session.commit()
         return review.id if made else None
 

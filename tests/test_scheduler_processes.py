@@ -32,7 +32,7 @@ from taskforce.models import (
 )
 from taskforce.models.types import utcnow
 from taskforce.scheduler import lease_holder
-from taskforce.services import mailer
+from taskforce.services.mail.outbox import message_id
 from taskforce.services.reminders import plan_reminders
 from tests import factories
 from tests.smtp_server import Handler, SMTPServer, free_port
@@ -108,7 +108,7 @@ def test_two_schedulers_running_the_passes_at_once_do_everything_once(app, world
         assert {row.state for row in rows} == {"sent"}
         assert sum(m["sent"] for m in made) == len(rows)
         received = Counter(server.message_ids())
-        assert received.keys() == {mailer.message_id(row.dedupe_key) for row in rows}
+        assert received.keys() == {message_id(row.dedupe_key) for row in rows}
         assert set(received.values()) == {1}
         assert count(DeliveryAttempt, DeliveryAttempt.ok.is_(True)) == len(rows)
     finally:

@@ -21,11 +21,12 @@ from sqlalchemy import select
 from taskforce.extensions import db
 from taskforce.models import DeliveryAttempt, OutboxMessage
 from taskforce.models.types import utcnow
-from taskforce.services import mailer
-from taskforce.services.mailer import SMTPTransport, deliver_pending
+from taskforce.services.mail.delivery import deliver_pending
+from taskforce.services.mail.outbox import message_id
+from taskforce.services.mail.transports import SMTPTransport
 from taskforce.services.reminders import plan_reminders
 from tests import factories
-from tests.services.test_mailer import queue
+from tests.services.test_mail import queue
 from tests.smtp_server import Handler, SMTPServer, self_signed_certificate
 
 NOW = datetime(2020, 11, 16, 1, 0, tzinfo=UTC)
@@ -57,7 +58,7 @@ def test_every_message_arrives_once_with_its_recipient_subject_and_body(app, smt
     assert len(smtp.received) == 5 and len(received) == 5
     assert smtp.connections() == 1  # many messages over one connection
     for row in rows:
-        item = received[mailer.message_id(row.dedupe_key)]
+        item = received[message_id(row.dedupe_key)]
         assert item.mail_from == SENDER and item.rcpt_tos == [row.recipient]
         assert item.message["Subject"] == row.subject
         assert item.message.get_body(("plain",)).get_content().strip() == row.body_text
@@ -87,7 +88,7 @@ def test_a_server_down_for_a_while_loses_nothing_and_sends_nothing_twice(app, sm
     summary = deliver_pending(db.session, now=now + timedelta(minutes=5),
                               transport=transport_to(smtp))
     assert summary.sent == 6
-    assert sorted(smtp.message_ids()) == sorted(mailer.message_id(r.dedupe_key) for r in rows)
+    assert sorted(smtp.message_ids()) == sorted(message_id(r.dedupe_key) for r in rows)
     assert states() == {"sent": 6}
     deliver_pending(db.session, now=now + timedelta(hours=3), transport=transport_to(smtp))
     assert len(smtp.received) == 6
@@ -118,7 +119,7 @@ def test_a_message_the_server_cannot_take_fails_alone(app):
         db.session.commit()
         summary = deliver_pending(db.session, now=NOW, transport=transport_to(server))
         assert (summary.sent, summary.failed, summary.stopped) == (2, 1, None)
-        assert sorted(server.message_ids()) == sorted(mailer.message_id(r.dedupe_key)
+        assert sorted(server.message_ids()) == sorted(message_id(r.dedupe_key)
                                                       for r in (first, last))
         assert server.connections() == 1
         db.session.expire_all()
@@ -142,7 +143,7 @@ def test_starttls_checks_the_certificate_and_logs_in(app, tmp_path):
         trusted = transport_to(server, cafile=certificate.cert, **login)
         summary = deliver_pending(db.session, now=NOW + timedelta(minutes=2), transport=trusted)
         assert summary.sent == 1 and handler.logins == ["to-cong-tac"]
-        assert server.message_ids() == [mailer.message_id(row.dedupe_key)]
+        assert server.message_ids() == [message_id(row.dedupe_key)]
     finally:
         server.stop()
 
@@ -202,12 +203,12 @@ def test_a_deliverer_killed_mid_batch_loses_nothing_and_resends_at_most_one(app,
         assert summary.recovered == len(in_flight)
         assert states() == {"sent": 8}
         counts = Counter(server.message_ids())
-        assert set(counts) == {mailer.message_id(r.dedupe_key) for r in rows}
+        assert set(counts) == {message_id(r.dedupe_key) for r in rows}
         twice = [mid for mid, n in counts.items() if n > 1]
         # Only the message in flight at the kill may arrive twice: accepted by the server,
         # the process died before recording it as sent.
         assert len(twice) <= 1
-        assert set(twice) <= {mailer.message_id(key) for key in in_flight}
+        assert set(twice) <= {message_id(key) for key in in_flight}
         assert all(n <= 2 for n in counts.values())
     finally:
         server.stop()
@@ -241,7 +242,7 @@ def test_two_deliverers_at_once_send_each_message_once(app, make_app):
         assert sum(r.sent for r in results) == 30
         counts = Counter(server.message_ids())
         assert len(counts) == 30 and set(counts.values()) == {1}
-        assert counts.keys() == {mailer.message_id(r.dedupe_key) for r in rows}
+        assert counts.keys() == {message_id(r.dedupe_key) for r in rows}
         assert states() == {"sent": 30}
     finally:
         server.stop()

@@ -5,7 +5,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from taskforce.extensions import db
-from taskforce.services import clock, mailer
+from taskforce.services import clock
+from taskforce.services.mail import delivery, transports
 from taskforce.services.reminders import plan_reminders
 
 
@@ -29,9 +30,9 @@ def _plan(today):
 
 
 def _send(batch_size):
-    transport = mailer.transport_for(current_app.config)
-    summary = mailer.deliver_pending(db.session, now=clock.now(), transport=transport,
-                                     batch_size=batch_size)
+    transport = transports.transport_for(current_app.config)
+    summary = delivery.deliver_pending(db.session, now=clock.now(), transport=transport,
+                                       batch_size=batch_size)
     click.echo(f"{transport.describe()}: {summary.sent} sent, {summary.retrying} to retry, "
                f"{summary.failed} failed, {summary.recovered} recovered after an interruption.")
     if summary.stopped:

@@ -5,7 +5,7 @@ from flask.cli import with_appcontext
 
 from taskforce.extensions import db
 from taskforce.models import ReviewKind
-from taskforce.services import clock, reviews
+from taskforce.services import clock, review_mail, reviews
 from taskforce.services.errors import DomainError
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -48,7 +48,7 @@ def build(kind, start, end, today, number, send):
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None
-    queued = reviews.send_review(db.session, review, now=now) if send else 0
+    queued = review_mail.send_review(db.session, review, now=now) if send else 0
     db.session.commit()
     figures = review.snapshot["province"]
     state = "already made" if existed else "built"

@@ -1,35 +1,29 @@
-"""Reviews (sơ kết): stored snapshots of the figures for a period, and e-mailing them.
+"""Reviews (sơ kết): stored snapshots of the figures for a period, built, stored and read.
 
 A review keeps everything it shows in ``Review.snapshot`` (numbers, strings and ISO
 dates only), so it reads the same however the data changes afterwards.
 """
 
-import hashlib
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale, format_percent
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from taskforce.models import (
     Decision,
     ExtensionRequest,
     Member,
-    OutboxMessage,
-    OutboxState,
     Position,
     Review,
     ReviewKind,
-    Role,
     Task,
     TaskStatus,
     Unit,
-    User,
 )
 from taskforce.services import audit, charts, clock, kpi, settings, tasks
 from taskforce.services.errors import DomainError
+from taskforce.services.inserts import insert_missing
 
 SNAPSHOT_VERSION = 1
 CLASSES = ("done_on_time", "done_late", "open_on_time", "open_overdue")
@@ -39,10 +33,6 @@ LIST_LIMIT = 100
 BEHIND_COUNT = 5
 DUE_SOON_DAYS = 7
 TREND_MONTHS = 12
-MAIL_KIND = "review"
-# The e-mail's HTML shows the chart as <img src="cid:...">; the mailer attaches the PNG
-# returned by inline_images() under this Content-ID (see inline_images).
-CHART_CID = "trend-chart@taskforce"
 
 
 # Periods --------------------------------------------------------------------------------------
@@ -119,7 +109,7 @@ def build_or_get(session, *, kind, start, end, actor=None, now, today=None, numb
         return existing, False
     number = (number or "").strip()[:60] or None
     snapshot = build_snapshot(session, kind=kind, start=start, end=end, now=now, today=today)
-    new_id = _insert_ignore(session, Review, [{
+    new_id = insert_missing(session, Review, [{
         "kind": kind, "period_start": start, "period_end": end, "number": number,
         "snapshot": snapshot, "created_by_id": getattr(actor, "id", None), "created_at": now,
     }], ["kind", "period_start", "period_end"])
@@ -130,15 +120,6 @@ def build_or_get(session, *, kind, start, end, actor=None, now, today=None, numb
     audit.record(session, actor, "review.build", review, now=now,
                  summary=f"{kind} {start.isoformat()}–{end.isoformat()}")
     return review, True
-
-
-def _insert_ignore(session, model, rows, conflict):
-    """Insert ``rows``, skipping those whose ``conflict`` columns exist; the new ids."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert(model).values(rows).on_conflict_do_nothing(index_elements=conflict)
-                 .returning(model.id))
-    return list(session.scalars(statement))
 
 
 def _utc_start_of(day):
@@ -356,101 +337,3 @@ def chart(review, fmt="png"):
     labels = {"verified": _("Verified"), "claimed": _("Claimed, awaiting verification included"),
               "target": _("Target %(share)s", share=format_percent(target, "#,##0 %"))}
     return charts.trend_chart(trend_points(snapshot), target, fmt, labels)
-
-
-def chart_png(review_id, session=None, locale=None):
-    """The PNG trend chart of review ``review_id`` (for the e-mail and the Word report)."""
-    from taskforce.extensions import db
-
-    review = (session or db.session).get(Review, review_id)
-    if review is None:
-        return None
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return chart(review, "png")
-
-
-def review_id_of(message):
-    """The review an outbox message of kind "review" carries, from its dedupe key."""
-    prefix, _sep, rest = message.dedupe_key.partition(":")
-    ident = rest.partition(":")[0]
-    return int(ident) if prefix == MAIL_KIND and ident.isdigit() else None
-
-
-def inline_images(session, message):
-    """``[(content_id, png_bytes)]`` the mailer attaches to ``message`` as related parts.
-
-    The convention between the reviews and the mailer: a message of kind "review"
-    refers to ``cid:`` CHART_CID in its HTML, and the PNG is drawn again here from
-    the stored snapshot, so the outbox needs no attachment column.
-    """
-    review_id = review_id_of(message) if message.kind == MAIL_KIND else None
-    png = chart_png(review_id, session, message.locale) if review_id else None
-    return [(CHART_CID, png)] if png else []
-
-
-# E-mailing ------------------------------------------------------------------------------------
-
-def recipients(session):
-    """``[(email, user_id, locale)]``: the leadership's accounts and the roster's members."""
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    users = session.execute(select(User.id, User.email, User.locale, User.role)
-                            .where(User.active.is_(True))).all()
-    by_email = {row.email.lower(): row for row in users}
-    emails = [row.email for row in users if row.role == Role.LEADER]
-    emails += session.scalars(select(Member.email).where(
-        Member.active.is_(True), Member.email.is_not(None), Member.email != "")
-        .order_by(Member.display_order, Member.id)).all()
-    found, seen = [], set()
-    for email in emails:
-        key = email.strip().lower()
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        user = by_email.get(key)
-        found.append((key, user.id if user else None,
-                      (user.locale if user and user.locale else default)))
-    return found
-
-
-def review_link(review):
-    """The address of the review's page, for e-mails."""
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/reviews/{review.id}"
-
-
-def dedupe_key(review, email):
-    """The outbox key of ``review`` sent to ``email``; one message each, ever."""
-    key = f"{MAIL_KIND}:{review.id}:{email}"
-    if len(key) > 255:
-        key = f"{MAIL_KIND}:{review.id}:{hashlib.sha256(email.encode()).hexdigest()}"
-    return key
-
-
-def _render(review, locale):
-    with force_locale(locale):
-        context = {"review": review, "s": readable(review.snapshot),
-                   "title": review_title(review),
-                   "link": review_link(review), "chart_cid": CHART_CID}
-        return (review_title(review), render_template("emails/review.txt", **context),
-                render_template("emails/review.html", **context))
-
-
-def send_review(session, review, *, now, actor=None):
-    """Queue the review in the outbox for the leadership and the members; the number queued.
-
-    Each recipient gets it once: sending again, or from two processes, adds nothing.
-    """
-    rendered = {}
-    rows = []
-    for email, user_id, locale in recipients(session):
-        if locale not in rendered:
-            rendered[locale] = _render(review, locale)
-        subject, text, html = rendered[locale]
-        rows.append({"dedupe_key": dedupe_key(review, email), "kind": MAIL_KIND,
-                     "recipient": email, "recipient_user_id": user_id, "locale": locale,
-                     "subject": subject[:500], "body_text": text, "body_html": html,
-                     "state": OutboxState.PENDING, "attempts": 0, "next_attempt_at": now,
-                     "created_at": now})
-    made = len(_insert_ignore(session, OutboxMessage, rows, ["dedupe_key"])) if rows else 0
-    if made and actor is not None:
-        audit.record(session, actor, "review.send", review, now=now, summary=str(made))
-    return made

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from taskforce.extensions import db
 from taskforce.models import OutboxMessage, ReminderItem
 from tests import factories
-from tests.services.test_mailer import closed_port, queue
+from tests.services.test_mail import closed_port, queue
 
 
 def count(model):

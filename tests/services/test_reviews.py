@@ -1,4 +1,4 @@
-"""Reviews: the snapshot against the KPI functions, its permanence, movement, e-mails, files."""
+"""Reviews: the snapshot against the KPI functions, its permanence, movement, files."""
 
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
@@ -14,7 +14,6 @@ from taskforce.models import (
     ClaimStatus,
     Decision,
     ExtensionRequest,
-    OutboxMessage,
     Position,
     Review,
     TaskStatus,
@@ -226,35 +225,6 @@ def test_ensure_review_builds_the_scheduled_period_once(world):
     again, made_again = reviews.ensure_review(db.session, kind="weekly",
                                               today=MADE_ON + timedelta(days=3), now=NOW)
     assert (again.id, made_again) == (review.id, False)
-
-
-def test_sending_queues_one_message_per_person_once(world):
-    review = build_week()
-    assert reviews.send_review(db.session, review, now=NOW) == 3
-    db.session.commit()
-    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.recipient)).all()
-    assert [(m.recipient, m.locale) for m in messages] == [
-        ("hung@backan.gov.vn", "en"), ("pho@backan.gov.vn", "vi"), ("tien@backan.gov.vn", "vi")]
-    english = messages[0]
-    assert english.kind == "review" and english.state == "pending"
-    assert english.dedupe_key == f"review:{review.id}:hung@backan.gov.vn"
-    assert english.subject == "Weekly review 05/10/2020 – 11/10/2020"
-    assert f"cid:{reviews.CHART_CID}" in english.body_html
-    assert f"/reviews/{review.id}" in english.body_text
-    assert "3 / 11" in english.body_text
-    assert reviews.send_review(db.session, review, now=NOW) == 0
-    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 3
-
-
-def test_the_chart_is_drawn_again_from_the_snapshot_for_the_mailer(world):
-    review = build_week()
-    reviews.send_review(db.session, review, now=NOW)
-    db.session.commit()
-    message = db.session.scalars(select(OutboxMessage)).first()
-    [(cid, png)] = reviews.inline_images(db.session, message)
-    assert cid == reviews.CHART_CID and png.startswith(b"\x89PNG")
-    assert reviews.chart_png(review.id).startswith(b"\x89PNG")
-    assert reviews.chart_png(review.id + 1) is None
 
 
 def _xlsx_values(data):

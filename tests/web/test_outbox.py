@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from taskforce.extensions import db
 from taskforce.models import DeliveryAttempt, OutboxMessage, ReminderItem
-from taskforce.services import mailer
+from taskforce.services.mail import delivery, outbox, transports
 from tests import factories
-from tests.services.test_mailer import queue
+from tests.services.test_mail import queue
 
 NOW = datetime(2020, 11, 16, 1, 0, tzinfo=UTC)
 
@@ -76,14 +76,14 @@ def test_a_message_downloads_as_eml_with_its_stable_message_id(client, login_as)
     response = client.get(f"/admin/outbox/{message.id}.eml")
     parsed = email.message_from_bytes(response.data, policy=policy.default)
     assert response.mimetype == "message/rfc822"
-    assert parsed["Message-ID"] == mailer.message_id(message.dedupe_key)
+    assert parsed["Message-ID"] == outbox.message_id(message.dedupe_key)
     assert parsed["Subject"] == message.subject
 
 
 def test_a_delivered_file_shows_where_it_was_written(app, client, login_as):
     login_as("admin", locale="en")
     (message,) = queue(1)
-    mailer.deliver_pending(db.session, now=NOW, transport=mailer.transport_for(app.config))
+    delivery.deliver_pending(db.session, now=NOW, transport=transports.transport_for(app.config))
     page = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
     db.session.expire_all()
     stored = db.session.get(OutboxMessage, message.id).stored_path
@@ -102,8 +102,8 @@ def test_a_failed_message_can_be_sent_again(app, client, login_as):
     db.session.expire_all()
     message = db.session.get(OutboxMessage, message.id)
     assert (message.state, message.attempts) == ("pending", 0)
-    summary = mailer.deliver_pending(db.session, now=message.next_attempt_at + timedelta(
-        seconds=1), transport=mailer.transport_for(app.config))
+    summary = delivery.deliver_pending(db.session, now=message.next_attempt_at + timedelta(
+        seconds=1), transport=transports.transport_for(app.config))
     assert summary.sent == 1
 
 

@@ -7,8 +7,9 @@ from flask_login import current_user
 from taskforce.extensions import db
 from taskforce.models import OutboxMessage
 from taskforce.permissions import get_or_404, require
-from taskforce.services import clock, mailer, reminders
+from taskforce.services import clock, reminders
 from taskforce.services.errors import DomainError
+from taskforce.services.mail import outbox, transports
 from taskforce.web.outbox import bp
 from taskforce.web.utils import paginate
 
@@ -21,10 +22,10 @@ BODY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; sa
 @require("outbox.view")
 def index():
     state = request.args.get("state")
-    state = state if state in mailer.STATES else None
-    return render_template("outbox/index.html", page=paginate(db, mailer.outbox_query(state)),
-                           state=state, counts=mailer.state_counts(db.session),
-                           transport=mailer.transport_for(current_app.config))
+    state = state if state in outbox.STATES else None
+    return render_template("outbox/index.html", page=paginate(db, outbox.outbox_query(state)),
+                           state=state, counts=outbox.state_counts(db.session),
+                           transport=transports.transport_for(current_app.config))
 
 
 @bp.route("/admin/outbox/<int:message_id>")
@@ -32,7 +33,7 @@ def index():
 def detail(message_id):
     message = get_or_404(OutboxMessage, message_id)
     return render_template("outbox/detail.html", message=message,
-                           attempts=mailer.attempts_of(db.session, message.id),
+                           attempts=outbox.attempts_of(db.session, message.id),
                            items=reminders.items_of_message(db.session, message.id))
 
 
@@ -50,7 +51,7 @@ def body(message_id):
 @require("outbox.view")
 def eml(message_id):
     message = get_or_404(OutboxMessage, message_id)
-    email = mailer.build_message(db.session, message,
+    email = outbox.build_message(db.session, message,
                                  sender=current_app.config["MAIL_DEFAULT_SENDER"])
     response = current_app.response_class(email.as_bytes(), mimetype="message/rfc822")
     response.headers["Content-Disposition"] = f"attachment; filename=message-{message.id}.eml"
@@ -62,7 +63,7 @@ def eml(message_id):
 def send_again(message_id):
     message = get_or_404(OutboxMessage, message_id)
     try:
-        mailer.send_again(db.session, message, actor=current_user, now=clock.now())
+        outbox.send_again(db.session, message, actor=current_user, now=clock.now())
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from taskforce.extensions import db
 from taskforce.models import Review, ReviewKind
 from taskforce.permissions import get_or_404, require
-from taskforce.services import clock, exports, review_exports, reviews
+from taskforce.services import clock, exports, review_exports, review_mail, reviews
 from taskforce.services.errors import DomainError
 from taskforce.web.helpers import label
 from taskforce.web.reviews import bp
@@ -50,7 +50,7 @@ def build():
             review, made = reviews.build_or_get(
                 db.session, kind=form.kind.data, start=form.start.data, end=form.end.data,
                 actor=current_user, now=now, today=clock.today(), number=form.number.data)
-            queued = reviews.send_review(db.session, review, now=now, actor=current_user) \
+            queued = review_mail.send_review(db.session, review, now=now, actor=current_user) \
                 if form.send.data else 0
         except DomainError as error:
             db.session.rollback()
@@ -70,7 +70,7 @@ def build():
 def send(review_id):
     review = get_or_404(Review, review_id)
     if SendForm().validate_on_submit():
-        queued = reviews.send_review(db.session, review, now=clock.now(), actor=current_user)
+        queued = review_mail.send_review(db.session, review, now=clock.now(), actor=current_user)
         db.session.commit()
         flash(_("%(count)s e-mails queued.", count=queued) if queued else
               _("Everyone has been sent this review already."), "success")

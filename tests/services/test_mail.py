@@ -2,6 +2,8 @@
 
 import email
 import socket
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from email import policy
 from pathlib import Path
@@ -14,9 +16,11 @@ from config import TestingConfig
 from taskforce import create_app
 from taskforce.extensions import db
 from taskforce.models import AuditEvent, DeliveryAttempt, OutboxMessage
-from taskforce.services import mailer
+from taskforce.services import review_mail, reviews
 from taskforce.services.errors import DomainError
-from taskforce.services.mailer import FileTransport, SMTPTransport, deliver_pending
+from taskforce.services.mail import delivery, outbox, transports
+from taskforce.services.mail.delivery import deliver_pending
+from taskforce.services.mail.transports import FileTransport, SMTPTransport
 from tests import factories
 
 NOW = datetime(2020, 11, 16, 1, 0, tzinfo=UTC)
@@ -53,19 +57,19 @@ def attempts(message):
 
 
 def test_message_id_is_stable_and_built_from_the_key():
-    first = mailer.message_id("reminder:a@b.test:2020-11-16:1")
-    assert first == mailer.message_id("reminder:a@b.test:2020-11-16:1")
-    assert first != mailer.message_id("reminder:a@b.test:2020-11-16:2")
+    first = outbox.message_id("reminder:a@b.test:2020-11-16:1")
+    assert first == outbox.message_id("reminder:a@b.test:2020-11-16:1")
+    assert first != outbox.message_id("reminder:a@b.test:2020-11-16:2")
     assert first.startswith("<") and first.endswith("@taskforce>") and len(first) == 44
 
 
 def test_the_message_has_text_html_and_the_headers(app):
     (row,) = queue(1)
-    built = mailer.build_message(db.session, row, sender="to-cong-tac@taskforce.test")
+    built = outbox.build_message(db.session, row, sender="to-cong-tac@taskforce.test")
     parsed = email.message_from_bytes(built.as_bytes(), policy=policy.default)
     assert parsed["Subject"] == "Nhắc việc: nhiệm vụ số 1 sắp đến hạn"
     assert parsed["To"] == "nguoi-nhan-1@stp.test"
-    assert parsed["Message-ID"] == mailer.message_id("test:1")
+    assert parsed["Message-ID"] == outbox.message_id("test:1")
     assert parsed["Auto-Submitted"] == "auto-generated"
     assert parsed.get_content_type() == "multipart/alternative"
     assert parsed.get_body(("plain",)).get_content().strip() == "Nội dung nhắc việc số 1"
@@ -74,7 +78,7 @@ def test_the_message_has_text_html_and_the_headers(app):
 
 def test_without_a_server_each_message_is_written_once_as_an_eml_file(app, tmp_path):
     rows = queue(3)
-    transport = mailer.transport_for(app.config)
+    transport = transports.transport_for(app.config)
     assert isinstance(transport, FileTransport)
     assert transport.directory == Path(app.config["MAIL_OUTBOX_DIR"])
     summary = deliver_pending(db.session, now=NOW, transport=transport)
@@ -95,7 +99,7 @@ def test_without_a_server_each_message_is_written_once_as_an_eml_file(app, tmp_p
 def test_the_configured_server_gives_an_smtp_transport(make_app):
     app = make_app(MAIL_SERVER="smtp.example.gov.vn", MAIL_PORT=587, MAIL_USE_TLS=True,
                    MAIL_USERNAME="to-cong-tac", MAIL_PASSWORD="secret")
-    transport = mailer.transport_for(app.config)
+    transport = transports.transport_for(app.config)
     assert isinstance(transport, SMTPTransport)
     assert (transport.host, transport.port, transport.use_tls) == ("smtp.example.gov.vn", 587,
                                                                     True)
@@ -134,7 +138,7 @@ def test_a_connection_failure_leaves_the_other_messages_untried(app):
 
 def test_messages_not_yet_due_wait(app):
     (row,) = queue(1, at=NOW + timedelta(minutes=5))
-    summary = deliver_pending(db.session, now=NOW, transport=mailer.transport_for(app.config))
+    summary = deliver_pending(db.session, now=NOW, transport=transports.transport_for(app.config))
     assert summary.sent == 0 and reload(row).state == "pending"
 
 
@@ -144,11 +148,11 @@ def test_a_message_left_sending_by_a_dead_process_goes_back_to_the_queue(app):
     stuck.next_attempt_at = NOW - timedelta(seconds=1)  # its claim ran out
     busy.next_attempt_at = NOW + timedelta(minutes=5)   # still being sent by someone
     db.session.commit()
-    summary = deliver_pending(db.session, now=NOW, transport=mailer.transport_for(app.config))
+    summary = deliver_pending(db.session, now=NOW, transport=transports.transport_for(app.config))
     assert (summary.recovered, summary.sent) == (1, 1)
     stuck, busy = reload(stuck), reload(busy)
     assert stuck.state == "sent" and stuck.attempts == 2
-    assert [(a.ok, a.error) for a in attempts(stuck)] == [(False, mailer.INTERRUPTED),
+    assert [(a.ok, a.error) for a in attempts(stuck)] == [(False, delivery.INTERRUPTED),
                                                           (True, None)]
     assert busy.state == "sending" and attempts(busy) == []
 
@@ -160,14 +164,14 @@ def test_two_sessions_never_claim_the_same_message(app, make_app):
     for turn in range(3):
         if turn % 2:
             with other.app_context():
-                claimed.append([row.id for row in mailer.claim(db.session, now=NOW, limit=2)])
+                claimed.append([row.id for row in delivery.claim(db.session, now=NOW, limit=2)])
                 db.session.commit()
         else:
-            claimed.append([row.id for row in mailer.claim(db.session, now=NOW, limit=2)])
+            claimed.append([row.id for row in delivery.claim(db.session, now=NOW, limit=2)])
             db.session.commit()
     assert [len(ids) for ids in claimed] == [2, 2, 1]  # never more than the limit
     assert sorted(sum(claimed, [])) == sorted(r.id for r in rows)
-    assert mailer.claim(db.session, now=NOW) == []
+    assert delivery.claim(db.session, now=NOW) == []
     assert {reload(r).state for r in rows} == {"sending"}
 
 
@@ -201,7 +205,7 @@ def test_a_claim_running_out_is_extended_while_the_pass_goes_on(app, monkeypatch
         def close(self):
             pass
 
-    class clock:  # noqa: N801 - stands in for mailer._Clock
+    class clock:  # noqa: N801 - stands in for delivery._Clock
         now = NOW
 
         def __init__(self, now):
@@ -210,7 +214,7 @@ def test_a_claim_running_out_is_extended_while_the_pass_goes_on(app, monkeypatch
         def __call__(self):
             return clock.now
 
-    monkeypatch.setattr(mailer, "_Clock", clock)
+    monkeypatch.setattr(delivery, "_Clock", clock)
     summary = deliver_pending(db.session, now=NOW, transport=SlowServer())
     assert summary.sent == 3
     # Whenever a message is sent, no claim of this pass has run out.
@@ -225,14 +229,14 @@ def test_only_a_failed_message_can_be_sent_again(app):
     failed.state, failed.attempts, failed.last_error = "failed", 8, "SMTPDataError: 554"
     sent.state = "sent"
     db.session.commit()
-    mailer.send_again(db.session, failed, actor=admin, now=NOW + timedelta(days=1))
+    outbox.send_again(db.session, failed, actor=admin, now=NOW + timedelta(days=1))
     db.session.commit()
     failed = reload(failed)
     assert (failed.state, failed.attempts) == ("pending", 0)
     assert failed.next_attempt_at == NOW + timedelta(days=1)
     assert db.session.scalar(select(AuditEvent.action)) == "outbox.send_again"
     with pytest.raises(DomainError):
-        mailer.send_again(db.session, reload(sent), actor=admin, now=NOW)
+        outbox.send_again(db.session, reload(sent), actor=admin, now=NOW)
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
@@ -269,17 +273,39 @@ def test_a_port_that_is_not_a_number_in_the_environment_is_named(monkeypatch):
 
 
 def test_a_review_message_carries_its_chart_as_an_inline_image(app):
-    from taskforce.services import reviews
-
     factories.member(email="thanh-vien@tct.test")
     review = reviews.build_review(db.session, kind="custom", start=date(2020, 10, 1),
                                   end=date(2020, 10, 31), now=NOW)
-    reviews.send_review(db.session, review, now=NOW)
+    review_mail.send_review(db.session, review, now=NOW)
     db.session.commit()
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "review"))
-    built = mailer.build_message(db.session, message, sender="to-cong-tac@taskforce.test")
+    built = outbox.build_message(db.session, message, sender="to-cong-tac@taskforce.test")
     parsed = email.message_from_bytes(built.as_bytes(), policy=policy.default)
     images = [part for part in parsed.walk() if part.get_content_type() == "image/png"]
-    assert len(images) == 1 and images[0]["Content-ID"] == f"<{reviews.CHART_CID}>"
+    assert len(images) == 1 and images[0]["Content-ID"] == f"<{review_mail.CHART_CID}>"
     assert images[0].get_content().startswith(b"\x89PNG")
-    assert f"cid:{reviews.CHART_CID}" in parsed.get_body(("html",)).get_content()
+    assert f"cid:{review_mail.CHART_CID}" in parsed.get_body(("html",)).get_content()
+
+
+def test_each_kind_of_message_gets_the_inline_images_of_its_provider(app, monkeypatch):
+    [message] = queue(1)
+    monkeypatch.setitem(outbox.IMAGE_PROVIDERS, "reminder",
+                        lambda _session, row: [(f"dot-{row.id}@test", b"\x89PNG dot")])
+    built = outbox.build_message(db.session, message, sender="to-cong-tac@taskforce.test")
+    parsed = email.message_from_bytes(built.as_bytes(), policy=policy.default)
+    images = [part for part in parsed.walk() if part.get_content_type() == "image/png"]
+    assert [part["Content-ID"] for part in images] == [f"<dot-{message.id}@test>"]
+    monkeypatch.delitem(outbox.IMAGE_PROVIDERS, "reminder")
+    assert outbox.inline_images(db.session, message) == []
+
+
+def test_the_application_registers_the_review_chart_without_the_mailer_importing_it(tmp_path):
+    code = ("from config import TestingConfig\nfrom taskforce import create_app\n"
+            "from taskforce.services.mail import outbox\n"
+            "assert outbox.IMAGE_PROVIDERS == {}\n"
+            f"create_app(TestingConfig, INSTANCE_DIR={str(tmp_path)!r})\n"
+            "print(sorted(outbox.IMAGE_PROVIDERS))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['review']"

@@ -1,0 +1,110 @@
+"""Reviews by e-mail: one message per reader in their language, the trend chart inline.
+
+Each message's HTML shows the chart as ``<img src="cid:CHART_CID">``; the PNG is drawn
+again from the stored snapshot when the message is built, so the outbox keeps no copy.
+"""
+
+import hashlib
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from taskforce.models import Member, OutboxState, Review, Role, User
+from taskforce.services import audit, reviews
+from taskforce.services.mail import outbox
+
+MAIL_KIND = "review"
+CHART_CID = "trend-chart@taskforce"
+
+
+def recipients(session):
+    """``[(email, user_id, locale)]``: the leadership's accounts and the roster's members."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    users = session.execute(select(User.id, User.email, User.locale, User.role)
+                            .where(User.active.is_(True))).all()
+    by_email = {row.email.lower(): row for row in users}
+    emails = [row.email for row in users if row.role == Role.LEADER]
+    emails += session.scalars(select(Member.email).where(
+        Member.active.is_(True), Member.email.is_not(None), Member.email != "")
+        .order_by(Member.display_order, Member.id)).all()
+    found, seen = [], set()
+    for email in emails:
+        key = email.strip().lower()
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        user = by_email.get(key)
+        found.append((key, user.id if user else None,
+                      (user.locale if user and user.locale else default)))
+    return found
+
+
+def review_link(review):
+    """The address of the review's page, for e-mails."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/reviews/{review.id}"
+
+
+def dedupe_key(review, email):
+    """The outbox key of ``review`` sent to ``email``; one message each, ever."""
+    key = f"{MAIL_KIND}:{review.id}:{email}"
+    if len(key) > 255:
+        key = f"{MAIL_KIND}:{review.id}:{hashlib.sha256(email.encode()).hexdigest()}"
+    return key
+
+
+def _render(review, locale):
+    with force_locale(locale):
+        context = {"review": review, "s": reviews.readable(review.snapshot),
+                   "title": reviews.review_title(review),
+                   "link": review_link(review), "chart_cid": CHART_CID}
+        return (reviews.review_title(review), render_template("emails/review.txt", **context),
+                render_template("emails/review.html", **context))
+
+
+def send_review(session, review, *, now, actor=None):
+    """Queue the review in the outbox for the leadership and the members; the number queued.
+
+    Each recipient gets it once: sending again, or from two processes, adds nothing.
+    """
+    rendered = {}
+    rows = []
+    for email, user_id, locale in recipients(session):
+        if locale not in rendered:
+            rendered[locale] = _render(review, locale)
+        subject, text, html = rendered[locale]
+        rows.append({"dedupe_key": dedupe_key(review, email), "kind": MAIL_KIND,
+                     "recipient": email, "recipient_user_id": user_id, "locale": locale,
+                     "subject": subject[:500], "body_text": text, "body_html": html,
+                     "state": OutboxState.PENDING, "attempts": 0, "next_attempt_at": now,
+                     "created_at": now})
+    made = outbox.queue(session, rows)
+    if made and actor is not None:
+        audit.record(session, actor, "review.send", review, now=now, summary=str(made))
+    return made
+
+
+# The chart, drawn again for each message ------------------------------------------------------
+
+def chart_png(session, review_id, locale=None):
+    """The PNG trend chart of review ``review_id`` in ``locale``, or None if there is none."""
+    review = session.get(Review, review_id)
+    if review is None:
+        return None
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return reviews.chart(review, "png")
+
+
+def review_id_of(message):
+    """The review an outbox message of kind "review" carries, from its dedupe key."""
+    prefix, _sep, rest = message.dedupe_key.partition(":")
+    ident = rest.partition(":")[0]
+    return int(ident) if prefix == MAIL_KIND and ident.isdigit() else None
+
+
+@outbox.provides_images(MAIL_KIND)
+def inline_images(session, message):
+    """``[(CHART_CID, png_bytes)]``: the review's chart, which the message's HTML shows."""
+    review_id = review_id_of(message) if message.kind == MAIL_KIND else None
+    png = chart_png(session, review_id, message.locale) if review_id else None
+    return [(CHART_CID, png)] if png else []
