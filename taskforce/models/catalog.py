@@ -117,5 +117,7 @@ class ServiceUsage(db.Model):
     dossiers_total: Mapped[int] = mapped_column(Integer, default=0)
     dossiers_online: Mapped[int] = mapped_column(Integer, default=0)
     dossiers_paid_online: Mapped[int] = mapped_column(Integer, default=0)
+    # None where the sheet did not give it: "no data", never 0 %.
+    dossiers_digitised: Mapped[int | None] = mapped_column(Integer)
 
     service: Mapped["Service"] = relationship()
