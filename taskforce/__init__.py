@@ -25,6 +25,7 @@ def create_app(config_class=None, **overrides):
     check_config(app)
     os.makedirs(app.config["INSTANCE_DIR"], exist_ok=True)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -121,6 +122,13 @@ def register_extensions(app):
         if user is None or not user.active or user.session_token != token:
             return None
         return user
+
+
+def register_url_converters(app):
+    """Read every ``<int:...>`` of a route as an id a row can have; before any route is added."""
+    from taskforce.web.utils import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from taskforce.extensions import db
 from taskforce.models import AuditEvent, Unit
+from taskforce.services import bounds
 from taskforce.services.errors import DomainError
 
 # Keys whose list value is a set of items rather than an [old, new] pair.
@@ -39,8 +40,12 @@ def _local_start(day, zone):
 def search(filters, zone):
     """A query of the events matching ``filters``, newest first; dates are local to ``zone``.
 
-    The action matches from its start, so "task." finds every task event.
+    The action matches from its start, so "task." finds every task event. A date outside the
+    years the product knows is refused: at the calendar's edges the UTC bound would overflow.
     """
+    for name in ("date_from", "date_to"):
+        if getattr(filters, name):
+            bounds.check_date(getattr(filters, name), field=name)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise DomainError(_("The end of the period comes before its start."), field="date_to")
     query = select(AuditEvent).options(selectinload(AuditEvent.actor))

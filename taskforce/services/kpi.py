@@ -14,15 +14,12 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, and_, case, func, literal, literal_column, or_, select, union_all
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
-from taskforce.services import exports, kpi_cache, settings
+from taskforce.services import bounds, exports, kpi_cache, settings
 from taskforce.services.errors import DomainError
 
 COUNTS = ("services", "level3", "level4", "level4_verified", "effective4")
 JSON_KEYS = ("services", "level3", "level4", "level4_verified", "share", "share_verified",
              "to_target")
-# Dates outside this range are typing mistakes, and would overflow the month arithmetic.
-FIRST_DATE = date(2000, 1, 1)
-LAST_DATE = date(2099, 12, 31)
 MAX_TREND_POINTS = 121
 DISTRICT_KINDS = frozenset({UnitKind.DISTRICT, UnitKind.CITY, UnitKind.COMMUNE})
 SORTS = ("share", "name", "to_target")
@@ -71,12 +68,8 @@ class Overview:
 
 
 def check_as_of(value):
-    """Refuse a date too far from the present to be meant."""
-    if not FIRST_DATE <= value <= LAST_DATE:
-        raise DomainError(_("Give a date between %(first)s and %(last)s.",
-                            first=FIRST_DATE.strftime("%d/%m/%Y"),
-                            last=LAST_DATE.strftime("%d/%m/%Y")), field="as_of")
-    return value
+    """Refuse a date too far from the present to be meant (it would overflow month arithmetic)."""
+    return bounds.check_date(value, field="as_of")
 
 
 def parse_as_of(text):

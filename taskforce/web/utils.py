@@ -2,6 +2,12 @@
 
 from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
+from werkzeug.routing import IntegerConverter, ValidationError
+
+from taskforce.services.bounds import parse_int
+
+# Past this page a list is not being read but probed; the number also keeps OFFSET small.
+MAX_PAGE = 999_999
 
 
 def apply_error(form, error):
@@ -17,8 +23,7 @@ def apply_error(form, error):
 
 def page_arg(name="page"):
     """The requested page number, 1 when missing or nonsense."""
-    value = request.args.get(name, "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+    return parse_int(request.args.get(name), low=1, high=MAX_PAGE) or 1
 
 
 def paginate(db, query, per_page=None):
@@ -27,8 +32,24 @@ def paginate(db, query, per_page=None):
 
 
 def int_arg(name):
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    """The query argument ``name`` as a whole number a column can hold, or None."""
+    return parse_int(request.args.get(name))
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a route: ASCII digits within the database's range, else a 404.
+
+    Werkzeug's own takes any Unicode digit ("/tasks/١" would be task 1) and any size, which
+    PostgreSQL refuses for an integer column with an error instead of "no such row".
+    """
+
+    regex = r"[0-9]+"
+
+    def to_python(self, value):
+        number = parse_int(value, low=1)
+        if number is None:
+            raise ValidationError()
+        return number
 
 
 class ListPage(Pagination):

@@ -91,3 +91,56 @@ def test_hostile_query_arguments_never_crash_a_page(secure_app):
             assert response.status_code < 500, (rule.endpoint, value)
             checked += 1
     COUNTS["routes_roles"] += checked // len(HOSTILE)
+
+
+# Digits that str.isdigit() accepts and int() refuses, and digits of other scripts that int()
+# reads as numbers: none of them is a number a visitor typed in ASCII.
+NOT_ASCII_DIGITS = ("²", "①", "٣", "１２")
+
+
+def test_digits_that_are_not_ascii_are_not_numbers_in_a_query(secure_app):
+    build_world()
+    client = _leader(secure_app)
+    for value in NOT_ASCII_DIGITS:
+        for url in ("/tasks", "/tasks/board", "/catalog", "/calendar", "/reviews"):
+            for name in ("page", "unit", "member", "level", "due_within"):
+                response = client.get(url, query_string={name: value})
+                assert response.status_code == 200, (url, name, value)
+
+
+def test_a_unit_feed_with_a_superscript_id_is_not_found(secure_app):
+    client = secure_app.test_client()
+    for token in ("²-x", "①-abc", "٣-abc"):
+        assert client.get(f"/calendar/unit/{token}.ics").status_code == 404, token
+
+
+def test_an_id_beyond_the_database_integer_is_not_found(secure_app):
+    world = build_world()
+    client = _leader(secure_app)
+    for url in ("/tasks/2147483648", "/catalog/2147483648", "/units/2147483648",
+                "/reviews/2147483648", "/tasks/" + "9" * 5000,
+                f"/tasks/{world['task_b']}/claims/2147483648/verify"):
+        method = client.post if url.endswith("/verify") else client.get
+        assert method(url).status_code == 404, url
+
+
+def test_an_id_in_digits_of_another_script_names_nothing(secure_app):
+    world = build_world()
+    client = _leader(secure_app)
+    assert client.get(f"/tasks/{world['task_b']}").status_code == 200
+    arabic = str(world["task_b"]).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert client.get(f"/tasks/{arabic}").status_code == 404
+
+
+def test_audit_log_dates_at_the_calendar_edges_are_refused_with_a_message(secure_app):
+    admin = factories.user(role=Role.ADMIN)
+    db.session.commit()
+    client = secure_app.test_client()
+    log_in(client, admin.email)
+    for args in ({"date_from": "0001-01-01"}, {"date_to": "9999-12-31"},
+                 {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+                 {"date_from": "1899-12-31"}, {"date_to": "2100-01-01"}):
+        response = client.get("/admin/audit", query_string=args)
+        assert response.status_code == 200, args
+        assert "Hãy chọn ngày trong khoảng từ 01/01/2000 đến 31/12/2099." in \
+            response.get_data(as_text=True), args
