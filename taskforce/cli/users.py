@@ -32,9 +32,9 @@ def create(email, full_name, role, unit_name, verifier, password):
             raise click.ClickException(f"Unknown unit: {unit_name}")
         unit_id = unit.id
     try:
-        user = accounts.create_user(db.session, email=email, full_name=full_name,
-                                    password=password, role=role, unit_id=unit_id,
-                                    is_verifier=verifier)
+        user = accounts.create_user(db.session, accounts.UserDraft(
+            email=email, full_name=full_name, password=password, role=role, unit_id=unit_id,
+            is_verifier=verifier))
     except DomainError as error:
         raise click.ClickException(error.message) from None
     db.session.commit()

@@ -1,6 +1,7 @@
 """Accounts: creating users, checking passwords, changing them, deactivating."""
 
 import contextlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -9,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from taskforce.models import Role, Unit, User
 from taskforce.models.types import utcnow
@@ -22,6 +24,24 @@ from taskforce.services.text import clean
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # A hash to verify against when the e-mail is unknown, so timing does not tell.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class UserDraft:
+    """An account's details as typed in, before the rules check them.
+
+    ``password`` empty keeps the current one when editing; ``email`` and ``locale`` count
+    only when creating, ``active`` only when editing (an account is created active).
+    """
+
+    email: str
+    full_name: str
+    role: str
+    password: str = ""
+    unit_id: int | None = None
+    is_verifier: bool = False
+    active: bool = True
+    locale: str | None = None
 
 
 def hash_password(password):
@@ -58,6 +78,27 @@ def check_new_password(password, field="password"):
         raise DomainError(_("The password is too long."), field=field)
 
 
+def list_users(session, *, include_inactive=False):
+    """Accounts by name, for choosing one."""
+    query = select(User).order_by(User.full_name)
+    if not include_inactive:
+        query = query.where(User.active.is_(True))
+    return session.scalars(query).all()
+
+
+def users_query():
+    """Every account by name with its unit, for the administration's list."""
+    return select(User).options(selectinload(User.unit)).order_by(User.full_name)
+
+
+def pending_login(session, user_id, token):
+    """The active account a half-finished log-in stands for, or None once its sessions ended."""
+    user = session.get(User, user_id or 0)
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
 def find_by_email(session, email):
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
@@ -71,25 +112,25 @@ def _check_role_and_unit(session, role, unit_id):
         raise DomainError(_("A unit officer must belong to a unit."), field="unit_id")
 
 
-def create_user(session, *, email, full_name, password, role, unit_id=None,
-                is_verifier=False, locale=None, actor=None):
+def create_user(session, draft, *, actor=None):
     """Create an account; raise DomainError naming the field that is wrong."""
-    email = normalise_email(email)
-    full_name = clean(full_name)
+    email = normalise_email(draft.email)
+    full_name = clean(draft.full_name)
     if not full_name:
         raise DomainError(_("Enter the person's name."), field="full_name")
     if find_by_email(session, email) is not None:
         raise DomainError(_("An account with this e-mail already exists."), field="email")
-    check_new_password(password)
+    check_new_password(draft.password)
+    role, unit_id = draft.role, draft.unit_id
     _check_role_and_unit(session, role, unit_id)
     user = User(
         email=email,
         full_name=full_name,
-        password_hash=hash_password(password),
+        password_hash=hash_password(draft.password),
         role=Role(role),
         unit_id=unit_id if role == Role.UNIT_OFFICER else None,
-        is_verifier=is_verifier,
-        locale=locale,
+        is_verifier=draft.is_verifier,
+        locale=draft.locale,
     )
     session.add(user)
     session.flush()
@@ -97,12 +138,15 @@ def create_user(session, *, email, full_name, password, role, unit_id=None,
     return user
 
 
-def update_user(session, user, *, actor, full_name, role, unit_id=None, is_verifier=False,
-                active=True):
-    """Change an account's name, role, unit and state; deactivation ends its sessions."""
-    full_name = clean(full_name)
+def update_user(session, user, draft, *, actor):
+    """Change an account's name, role, unit, state and (when given) password.
+
+    Deactivation and a new password end the account's sessions.
+    """
+    full_name = clean(draft.full_name)
     if not full_name:
         raise DomainError(_("Enter the person's name."), field="full_name")
+    role, unit_id, active = draft.role, draft.unit_id, draft.active
     _check_role_and_unit(session, role, unit_id)
     if actor is not None and actor.id == user.id and (not active or role != user.role):
         raise DomainError(_("You cannot deactivate yourself or change your own role."),
@@ -111,7 +155,7 @@ def update_user(session, user, *, actor, full_name, role, unit_id=None, is_verif
         "full_name": full_name,
         "role": Role(role),
         "unit_id": unit_id if role == Role.UNIT_OFFICER else None,
-        "is_verifier": bool(is_verifier),
+        "is_verifier": bool(draft.is_verifier),
         "active": bool(active),
     }
     changes = audit.diff(user, values)
@@ -122,6 +166,8 @@ def update_user(session, user, *, actor, full_name, role, unit_id=None, is_verif
         user.end_sessions()
     if changes:
         audit.record(session, actor, "user.update", user, summary=user.email, changes=changes)
+    if draft.password:
+        reset_password(session, user, actor=actor, new=draft.password)
     return user
 
 

@@ -1,5 +1,7 @@
 """Units: creating and editing departments, districts, the city and communes."""
 
+from dataclasses import asdict, dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -9,8 +11,22 @@ from taskforce.services.accounts import normalise_email
 from taskforce.services.errors import DomainError
 from taskforce.services.text import clean, fold
 
-FIELDS = ("code", "name", "kind", "parent_id", "focal_name", "focal_title", "focal_email",
-          "focal_phone", "notify_emails", "display_order", "active")
+
+@dataclass(frozen=True)
+class UnitDraft:
+    """A unit's details as typed in, before the rules check them."""
+
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None = None
+    focal_name: str | None = None
+    focal_title: str | None = None
+    focal_email: str | None = None
+    focal_phone: str | None = None
+    notify_emails: str | None = None
+    display_order: int | None = 0
+    active: bool = True
 
 
 def find_by_name_or_code(session, text):
@@ -31,44 +47,44 @@ def _clean_emails(text):
         raise DomainError(error.message, field="notify_emails") from None
 
 
-def _validated(session, unit, data):
-    values = {key: data.get(key) for key in FIELDS if key in data}
-    values["code"] = clean(values.get("code"))
-    values["name"] = clean(values.get("name"))
+def _validated(session, unit, draft):
+    values = asdict(draft)
+    values["code"] = clean(values["code"])
+    values["name"] = clean(values["name"])
     if not values["code"]:
         raise DomainError(_("Enter the unit's code."), field="code")
     if not values["name"]:
         raise DomainError(_("Enter the unit's name."), field="name")
-    if values.get("kind") not in set(UnitKind):
+    if values["kind"] not in set(UnitKind):
         raise DomainError(_("Choose the kind of unit."), field="kind")
     clash = session.scalar(select(Unit).where(func.lower(Unit.code) == values["code"].lower()))
     if clash is not None and clash is not unit:
         raise DomainError(_("Another unit already has this code."), field="code")
-    parent_id = values.get("parent_id")
+    parent_id = values["parent_id"]
     if parent_id is not None:
         if session.get(Unit, parent_id) is None:
             raise DomainError(_("Unknown unit."), field="parent_id")
         if unit is not None and parent_id == unit.id:
             raise DomainError(_("A unit cannot be its own parent."), field="parent_id")
-    if values.get("focal_email"):
+    if values["focal_email"]:
         try:
             values["focal_email"] = normalise_email(values["focal_email"])
         except DomainError as error:
             raise DomainError(error.message, field="focal_email") from None
     else:
         values["focal_email"] = None
-    values["notify_emails"] = _clean_emails(values.get("notify_emails"))
+    values["notify_emails"] = _clean_emails(values["notify_emails"])
     for key in ("focal_name", "focal_title", "focal_phone"):
-        values[key] = clean(values.get(key)) or None
-    values["display_order"] = int(values.get("display_order") or 0)
-    values["active"] = bool(values.get("active", True))
+        values[key] = clean(values[key]) or None
+    values["display_order"] = int(values["display_order"] or 0)
+    values["active"] = bool(values["active"])
     values["name_key"] = fold(values["name"])
     return values
 
 
-def create_unit(session, *, actor, **data):
+def create_unit(session, draft, *, actor):
     """Add a unit; raise DomainError naming the field that is wrong."""
-    values = _validated(session, None, data)
+    values = _validated(session, None, draft)
     unit = Unit(**values)
     session.add(unit)
     session.flush()
@@ -76,9 +92,9 @@ def create_unit(session, *, actor, **data):
     return unit
 
 
-def update_unit(session, unit, *, actor, **data):
+def update_unit(session, unit, draft, *, actor):
     """Change a unit's details; raise DomainError naming the field that is wrong."""
-    values = _validated(session, unit, data)
+    values = _validated(session, unit, draft)
     changes = audit.diff(unit, values)
     for key, value in values.items():
         setattr(unit, key, value)
@@ -86,6 +102,13 @@ def update_unit(session, unit, *, actor, **data):
         audit.record(session, actor, "unit.update", unit, summary=unit.name, changes=changes,
                      unit_id=unit.id)
     return unit
+
+
+def save_unit(session, unit, draft, *, actor):
+    """Create (unit None) or update a unit."""
+    if unit is None:
+        return create_unit(session, draft, actor=actor)
+    return update_unit(session, unit, draft, actor=actor)
 
 
 def list_units(session, *, include_inactive=False):

@@ -5,9 +5,13 @@ extraction and looked up in the application's own translations.
 """
 
 import re
+from dataclasses import fields
 
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
+
+from taskforce.services.bounds import parse_int
 
 
 def N_(message):
@@ -54,16 +58,29 @@ WTFORMS_MESSAGES = (
 )
 
 
-# The largest id a database key holds (PostgreSQL's integer); a larger one is not a record.
-MAX_ID = 2**31 - 1
-
-
 def record_id(value):
-    """Coerce a chosen id to int, refusing what no row can have (ValueError, as ``int`` does)."""
-    number = int(value)
-    if not 0 <= number <= MAX_ID:
+    """Coerce a chosen id to int, refusing what no row can have (ValueError, as ``int`` does).
+
+    Only ASCII digits within the database's range: ``int`` would also read "١٢" or "+1_2".
+    """
+    number = parse_int(str(value))
+    if number is None:
         raise ValueError(value)
     return number
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed in ASCII digits, a minus sign allowed, within a column's range."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].strip()
+        number = parse_int(text.removeprefix("-"))
+        if number is None:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        self.data = -number if text.startswith("-") else number
 
 
 class _Translations:
@@ -96,3 +113,8 @@ class BaseForm(FlaskForm):
             # Every field of every form is filtered, whatever filters it declares itself.
             filters = [strip_controls, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, filters=filters, **options)
+
+    def build(self, draft_class, **overrides):
+        """The service's input dataclass from the fields of the same names; ``overrides`` win."""
+        values = {f.name: self[f.name].data for f in fields(draft_class) if f.name in self}
+        return draft_class(**{**values, **overrides})

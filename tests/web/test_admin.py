@@ -63,8 +63,9 @@ def test_unknown_unit_is_refused_by_the_service(app):
     from taskforce.services.errors import DomainError
 
     with pytest.raises(DomainError) as error:
-        accounts.create_user(db.session, email="x@example.test", full_name="X",
-                             password="long-enough-1", role="unit_officer", unit_id=424242)
+        accounts.create_user(db.session, accounts.UserDraft(
+            email="x@example.test", full_name="X", password="long-enough-1",
+            role="unit_officer", unit_id=424242))
     assert error.value.field == "unit_id"
 
 

@@ -105,8 +105,8 @@ def test_deactivation_ends_the_session(app, client):
     db.session.commit()
     login(client, user.email)
     assert client.get("/dashboard").status_code == 200
-    accounts.update_user(db.session, user, actor=None, full_name=user.full_name,
-                         role=user.role, active=False)
+    accounts.update_user(db.session, user, accounts.UserDraft(
+        email=user.email, full_name=user.full_name, role=user.role, active=False), actor=None)
     db.session.commit()
     assert client.get("/dashboard").status_code == 302
 

@@ -14,6 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from taskforce.models import Role, UnitKind
+from taskforce.services.accounts import UserDraft
+from taskforce.services.units import UnitDraft
 from taskforce.web.forms import BaseForm
 from taskforce.web.helpers import label
 
@@ -35,6 +37,10 @@ class UserForm(BaseForm):
     def fill_choices(self, units):
         self.role.choices = [(r.value, label(r.value)) for r in Role]
         self.unit_id.choices = _unit_choices(units, "—")
+
+    def draft(self):
+        return self.build(UserDraft, unit_id=self.unit_id.data or None,
+                          password=self.password.data or "")
 
 
 class UnitForm(BaseForm):
@@ -58,6 +64,9 @@ class UnitForm(BaseForm):
     def fill_choices(self, units):
         self.kind.choices = [(k.value, label(k.value)) for k in UnitKind]
         self.parent_id.choices = _unit_choices(units, "—")
+
+    def draft(self):
+        return self.build(UnitDraft, parent_id=self.parent_id.data or None)
 
 
 OBJECT_LABELS = {

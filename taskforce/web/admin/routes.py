@@ -1,26 +1,23 @@
 """Administration: user accounts and units."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from taskforce.extensions import db
 from taskforce.models import Unit, User
 from taskforce.permissions import get_or_404, require
 from taskforce.services import accounts, audit_log, clock, units
-from taskforce.services.errors import DomainError
 from taskforce.web.admin import bp
 from taskforce.web.admin.forms import OBJECT_LABELS, AuditFilterForm, UnitForm, UserForm
-from taskforce.web.utils import apply_error, paginate
+from taskforce.web.submit import apply_error, attempt, submit
+from taskforce.web.utils import paginate
 
 
 @bp.route("/admin/users")
 @require("users.manage")
 def users():
-    query = select(User).options(selectinload(User.unit)).order_by(User.full_name)
-    return render_template("admin/users.html", page=paginate(db, query))
+    return render_template("admin/users.html", page=paginate(db, accounts.users_query()))
 
 
 def _user_form(user):
@@ -35,20 +32,9 @@ def _user_form(user):
 @require("users.manage")
 def user_create():
     form = _user_form(None)
-    if form.validate_on_submit():
-        try:
-            accounts.create_user(
-                db.session, email=form.email.data, full_name=form.full_name.data,
-                password=form.password.data or "", role=form.role.data,
-                unit_id=form.unit_id.data or None, is_verifier=form.is_verifier.data,
-                actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The account has been created."), "success")
-            return redirect(url_for("admin.users"))
+    if submit(lambda: accounts.create_user(db.session, form.draft(), actor=current_user),
+              _("The account has been created."), form=form).ok:
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", form=form, user=None)
 
 
@@ -57,22 +43,9 @@ def user_create():
 def user_edit(user_id):
     user = get_or_404(User, user_id)
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(
-                db.session, user, actor=current_user, full_name=form.full_name.data,
-                role=form.role.data, unit_id=form.unit_id.data or None,
-                is_verifier=form.is_verifier.data, active=form.active.data)
-            if form.password.data:
-                accounts.reset_password(db.session, user, actor=current_user,
-                                        new=form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The account has been saved."), "success")
-            return redirect(url_for("admin.users"))
+    if submit(lambda: accounts.update_user(db.session, user, form.draft(), actor=current_user),
+              _("The account has been saved."), form=form).ok:
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", form=form, user=user)
 
 
@@ -89,21 +62,9 @@ def _save_unit(unit):
                        if unit is None or u.id != unit.id])
     if unit is not None and not form.is_submitted():
         form.parent_id.data = unit.parent_id or 0
-    if form.validate_on_submit():
-        data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
-        data["parent_id"] = data["parent_id"] or None
-        try:
-            if unit is None:
-                units.create_unit(db.session, actor=current_user, **data)
-            else:
-                units.update_unit(db.session, unit, actor=current_user, **data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The unit has been saved."), "success")
-            return redirect(url_for("admin.unit_list"))
+    if submit(lambda: units.save_unit(db.session, unit, form.draft(), actor=current_user),
+              _("The unit has been saved."), form=form).ok:
+        return redirect(url_for("admin.unit_list"))
     return render_template("admin/unit_edit.html", form=form, unit=unit)
 
 
@@ -128,19 +89,23 @@ def _audit_filters(form):
         date_from=form.date_from.data, date_to=form.date_to.data)
 
 
+def _audit_query(form):
+    """The events the filters ask for; when they cannot be used, every event and why not."""
+    searched = attempt(lambda: audit_log.search(_audit_filters(form), clock.zone()))
+    if searched.ok:
+        return searched.value
+    apply_error(form, searched.error)
+    return audit_log.search(audit_log.Filters(), clock.zone())
+
+
 @bp.route("/admin/audit")
 @require("audit.view")
 def audit():
     form = AuditFilterForm(formdata=request.args)
-    form.fill_choices(db.session.scalars(select(User).order_by(User.full_name)).all(),
+    form.fill_choices(accounts.list_users(db.session, include_inactive=True),
                       units.list_units(db.session, include_inactive=True),
                       audit_log.object_types())
-    try:
-        query = audit_log.search(_audit_filters(form), clock.zone())
-    except DomainError as error:
-        apply_error(form, error)
-        query = audit_log.search(audit_log.Filters(), clock.zone())
-    page = paginate(db, query)
+    page = paginate(db, _audit_query(form))
     return render_template("admin/audit.html", form=form, page=page,
                            unit_names=audit_log.unit_names(db.session, page.items),
                            describe_changes=audit_log.describe_changes,

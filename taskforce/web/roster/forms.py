@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from taskforce.models import Position
+from taskforce.services.roster import MemberDraft
 from taskforce.web.forms import BaseForm
 from taskforce.web.helpers import label
 
@@ -35,3 +36,7 @@ class MemberForm(BaseForm):
         self.position.choices = [(p.value, label(p.value, "position")) for p in Position]
         self.user_id.choices = [(0, "—")] + [(u.id, f"{u.full_name} <{u.email}>") for u in users]
         self.unit_ids.choices = [(u.id, u.name) for u in units]
+
+    def draft(self):
+        return self.build(MemberDraft, user_id=self.user_id.data or None,
+                          unit_ids=tuple(self.unit_ids.data or ()))

@@ -1,18 +1,16 @@
 """The roster of the task force, printable, and its editing by the leadership."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from taskforce.extensions import db
-from taskforce.models import Member, User
+from taskforce.models import Member
 from taskforce.permissions import get_or_404, require
-from taskforce.services import roster, units
-from taskforce.services.errors import DomainError
+from taskforce.services import accounts, roster, units
 from taskforce.web.roster import bp
 from taskforce.web.roster.forms import MemberForm
-from taskforce.web.utils import apply_error
+from taskforce.web.submit import submit
 
 
 @bp.route("/roster")
@@ -23,9 +21,7 @@ def index():
 
 def _member_form(member):
     form = MemberForm(obj=member)
-    users = db.session.scalars(select(User).where(User.active.is_(True))
-                               .order_by(User.full_name)).all()
-    form.fill_choices(users, units.list_units(db.session))
+    form.fill_choices(accounts.list_users(db.session), units.list_units(db.session))
     if member is not None and not form.is_submitted():
         form.unit_ids.data = [u.id for u in member.units]
         form.user_id.data = member.user_id or 0
@@ -34,18 +30,9 @@ def _member_form(member):
 
 def _save(member):
     form = _member_form(member)
-    if form.validate_on_submit():
-        data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
-        data["user_id"] = data["user_id"] or None
-        try:
-            roster.save_member(db.session, member, actor=current_user, **data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The roster has been saved."), "success")
-            return redirect(url_for("roster.index"))
+    if submit(lambda: roster.save_member(db.session, member, form.draft(), actor=current_user),
+              _("The roster has been saved."), form=form).ok:
+        return redirect(url_for("roster.index"))
     return render_template("roster/edit.html", form=form, member=member)
 
 

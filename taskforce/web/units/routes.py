@@ -2,13 +2,11 @@
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from taskforce.extensions import db
-from taskforce.models import Member, Unit, member_units
+from taskforce.models import Unit
 from taskforce.permissions import get_or_404, require
-from taskforce.services import clock, kpi, tasks
+from taskforce.services import clock, kpi, roster, tasks
 from taskforce.web.tasks.calendar_routes import may_see_unit_tasks, unit_feed_url
 from taskforce.web.tasks.routes import task_labels
 from taskforce.web.units import bp
@@ -30,12 +28,9 @@ def detail(unit_id):
     unit = get_or_404(Unit, unit_id)
     today = clock.today()
     figures = kpi.unit_figures(db.session, unit, today)
-    followers = db.session.scalars(
-        select(Member).join(member_units).where(member_units.c.unit_id == unit.id)
-        .options(selectinload(Member.user)).order_by(Member.display_order)
-    ).all()
     return render_template("units/detail.html", unit=unit, figures=figures,
-                           followers=followers, today=today, **_unit_tasks(unit, today))
+                           followers=roster.followers_of(db.session, unit), today=today,
+                           **_unit_tasks(unit, today))
 
 
 def _unit_tasks(unit, today):
