@@ -85,6 +85,14 @@ def find_review(session, kind, start, end):
                                                Review.period_end == end))
 
 
+def search(kind=""):
+    """The stored reviews, latest period first; only those of ``kind`` when it is one."""
+    query = select(Review).order_by(Review.period_end.desc(), Review.id.desc())
+    if kind in set(ReviewKind):
+        query = query.where(Review.kind == kind)
+    return query
+
+
 def build_review(session, *, kind, start, end, actor=None, now, today=None, number=None):
     """Build and store the review of ``kind`` for ``start``–``end``, or return the stored one.
 

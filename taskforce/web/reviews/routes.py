@@ -4,17 +4,16 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from taskforce.extensions import db
 from taskforce.models import Review, ReviewKind
 from taskforce.permissions import get_or_404, require
 from taskforce.services import clock, exports, review_exports, review_mail, reviews
-from taskforce.services.errors import DomainError
 from taskforce.web.helpers import label
 from taskforce.web.reviews import bp
 from taskforce.web.reviews.forms import BuildForm, SendForm
-from taskforce.web.utils import apply_error, paginate
+from taskforce.web.submit import submit
+from taskforce.web.utils import paginate
 
 # An SVG may style itself but never run or fetch anything.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -24,11 +23,8 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 @require("reviews.view")
 def index():
     kind = request.args.get("kind", "")
-    query = select(Review).order_by(Review.period_end.desc(), Review.id.desc())
-    if kind in set(ReviewKind):
-        query = query.where(Review.kind == kind)
-    return render_template("reviews/index.html", page=paginate(db, query), kind=kind,
-                           kinds=list(ReviewKind))
+    return render_template("reviews/index.html", page=paginate(db, reviews.search(kind)),
+                           kind=kind, kinds=list(ReviewKind))
 
 
 @bp.route("/reviews/<int:review_id>")
@@ -40,29 +36,39 @@ def detail(review_id):
                            title=reviews.review_title(review), send_form=SendForm())
 
 
+def _build(form):
+    """Build the review of the form's period (or find it built), and e-mail it when asked."""
+    now = clock.now()
+    review, made = reviews.build_or_get(
+        db.session, kind=form.kind.data, start=form.start.data, end=form.end.data,
+        actor=current_user, now=now, today=clock.today(), number=form.number.data)
+    queued = review_mail.send_review(db.session, review, now=now, actor=current_user) \
+        if form.send.data else None
+    return review, made, queued
+
+
+def _built(result):
+    _review, made, _queued = result
+    return _("The review has been built.") if made else \
+        _("This period has been reviewed already; here is that review.")
+
+
 @bp.route("/reviews/new", methods=["GET", "POST"])
 @require("reviews.build")
 def build():
     form = BuildForm()
-    if form.validate_on_submit():
-        now = clock.now()
-        try:
-            review, made = reviews.build_or_get(
-                db.session, kind=form.kind.data, start=form.start.data, end=form.end.data,
-                actor=current_user, now=now, today=clock.today(), number=form.number.data)
-            queued = review_mail.send_review(db.session, review, now=now, actor=current_user) \
-                if form.send.data else 0
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The review has been built.") if made else
-                  _("This period has been reviewed already; here is that review."), "success")
-            if form.send.data:
-                flash(_("%(count)s e-mails queued.", count=queued), "info")
-            return redirect(url_for("reviews.detail", review_id=review.id))
-    return render_template("reviews/build.html", form=form)
+    built = submit(lambda: _build(form), _built, form=form)
+    if not built.ok:
+        return render_template("reviews/build.html", form=form)
+    review, _made, queued = built.value
+    if queued is not None:
+        flash(_("%(count)s e-mails queued.", count=queued), "info")
+    return redirect(url_for("reviews.detail", review_id=review.id))
+
+
+def _queued(count):
+    return _("%(count)s e-mails queued.", count=count) if count else \
+        _("Everyone has been sent this review already.")
 
 
 @bp.route("/reviews/<int:review_id>/send", methods=["POST"])
@@ -70,10 +76,8 @@ def build():
 def send(review_id):
     review = get_or_404(Review, review_id)
     if SendForm().validate_on_submit():
-        queued = review_mail.send_review(db.session, review, now=clock.now(), actor=current_user)
-        db.session.commit()
-        flash(_("%(count)s e-mails queued.", count=queued) if queued else
-              _("Everyone has been sent this review already."), "success")
+        submit(lambda: review_mail.send_review(db.session, review, now=clock.now(),
+                                               actor=current_user), _queued)
     return redirect(url_for("reviews.detail", review_id=review.id))
 
 
