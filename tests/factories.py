@@ -89,9 +89,10 @@ def level_change(service, to_level, on, status=ClaimStatus.VERIFIED, **kw):
     return change
 
 
-def usage(service, month, total=10, online=5, paid_online=0):
+def usage(service, month, total=10, online=5, paid_online=0, digitised=None):
     row = ServiceUsage(service_id=service.id, month=month, dossiers_total=total,
-                       dossiers_online=online, dossiers_paid_online=paid_online)
+                       dossiers_online=online, dossiers_paid_online=paid_online,
+                       dossiers_digitised=digitised)
     db.session.add(row)
     db.session.flush()
     return row
