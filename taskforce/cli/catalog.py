@@ -6,16 +6,16 @@ import click
 from flask.cli import with_appcontext
 
 from taskforce.extensions import db
-from taskforce.services import catalog_import, clock
+from taskforce.services import catalog_import, clock, spreadsheets
 from taskforce.services.errors import DomainError
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def _read(path):
-    if os.path.getsize(path) > catalog_import.MAX_FILE_BYTES:
+    if os.path.getsize(path) > spreadsheets.MAX_FILE_BYTES:
         raise click.ClickException(
-            f"The file is larger than {catalog_import.MAX_FILE_BYTES // (1024 * 1024)} MB.")
+            f"The file is larger than {spreadsheets.MAX_FILE_BYTES // (1024 * 1024)} MB.")
     with open(path, "rb") as handle:
         return handle.read()
 

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from taskforce.extensions import db
 from taskforce.models import Role, Task, TaskStatus
 from taskforce.models.types import utcnow
-from taskforce.services import catalog_import, files, reviews
+from taskforce.services import catalog_import, files, reviews, spreadsheets
 from taskforce.services.errors import DomainError
 from tests import factories
 from tests.security import COUNTS
@@ -174,9 +174,9 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(secure_app):
         archive.writestr("xl/workbook.xml", "<workbook/>")
         with archive.open("xl/worksheets/sheet1.xml", "w") as member:
             zeros = b"0" * (1 << 20)
-            for _ in range(catalog_import.MAX_UNZIPPED_BYTES // len(zeros) + 1):
+            for _ in range(spreadsheets.MAX_UNZIPPED_BYTES // len(zeros) + 1):
                 member.write(zeros)
-    assert len(data.getvalue()) < catalog_import.MAX_FILE_BYTES
+    assert len(data.getvalue()) < spreadsheets.MAX_FILE_BYTES
     with pytest.raises(DomainError, match="giải nén"):
         catalog_import.plan_catalog_import(db.session, data.getvalue(), "bom.xlsx",
                                            today=date.fromisoformat(TODAY))

@@ -21,13 +21,12 @@ from taskforce.models import (
     Tier,
     UnitKind,
 )
-from taskforce.services import catalog_import
+from taskforce.services import spreadsheets
 from taskforce.services.catalog_import import (
     apply_catalog_import,
     apply_usage_import,
     plan_catalog_import,
     plan_usage_import,
-    read_table,
 )
 from taskforce.services.errors import DomainError
 from tests import factories
@@ -195,15 +194,6 @@ def test_d_with_stroke_counts_as_d(app):
                       ["7.000001", "Thủ tục D", "So Giao duc va Dao tao", 3]])
     import_catalog(data, "f.csv")
     assert service("7.000001", unit) is not None
-
-
-def test_column_numbering_row_and_blank_rows_are_skipped(units):
-    data = csv_bytes([TITLE, [], ["Mã thủ tục", "Tên thủ tục", "Đơn vị", "Mức độ"],
-                      ["(1)", "(2)", "(3)", "(4)"], [], ["8.000001", "Thủ tục E", "STP", "3"],
-                      ["", "", "", ""]])
-    header, rows = read_table(data, "f.csv")
-    assert header == 3
-    assert [r.number for r in rows] == [6]
 
 
 def test_existing_service_is_updated_and_its_level_change_dated_as_given(units):
@@ -381,14 +371,14 @@ def test_a_workbook_with_broken_xml_is_not_a_spreadsheet(units):
 
 def test_limits_on_rows_size_and_unpacked_size(units, monkeypatch):
     rows = [["code", "name", "unit", "level"]] + [[f"R{n}", "T", "STP", 3] for n in range(30)]
-    monkeypatch.setattr(catalog_import, "MAX_ROWS", 20)
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 20)
     with pytest.raises(DomainError, match="more than 20 rows"):
         catalog_plan(csv_bytes(rows), "many.csv")
-    monkeypatch.setattr(catalog_import, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(spreadsheets, "MAX_FILE_BYTES", 100)
     with pytest.raises(DomainError, match="too large"):
         catalog_plan(csv_bytes(rows), "big.csv")
-    monkeypatch.setattr(catalog_import, "MAX_FILE_BYTES", 10_000_000)
-    monkeypatch.setattr(catalog_import, "MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr(spreadsheets, "MAX_FILE_BYTES", 10_000_000)
+    monkeypatch.setattr(spreadsheets, "MAX_UNZIPPED_BYTES", 1000)
     with pytest.raises(DomainError, match="too large once unpacked"):
         catalog_plan(xlsx(rows[:5]), "bomb.xlsx")
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from taskforce.extensions import db
 from taskforce.models import Role
 from taskforce.permissions import require
-from taskforce.services import catalog_import, clock
+from taskforce.services import catalog_import, clock, spreadsheets
 from taskforce.services.errors import DomainError
 from taskforce.web.catalog import bp
 from taskforce.web.catalog.import_forms import STORED_NAME, ConfirmImportForm, ImportForm
@@ -88,7 +88,7 @@ def import_catalog():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.stream.read(catalog_import.MAX_FILE_BYTES + 1)
+        data = upload.stream.read(spreadsheets.MAX_FILE_BYTES + 1)
         try:
             plan = _plan(form.kind.data, data, upload.filename)
         except DomainError as error:
