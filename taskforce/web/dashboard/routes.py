@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from taskforce.extensions import db
 from taskforce.permissions import public, require
 from taskforce.services import charts, clock, exports, kpi, settings
-from taskforce.services.errors import DomainError
 from taskforce.web.dashboard import bp
 from taskforce.web.helpers import label
+from taskforce.web.submit import attempt
 from taskforce.web.utils import page_of_list
 
 # Units per page of each table, and the most units drawn in a chart.
@@ -30,10 +30,8 @@ def _as_of_arg():
     text = request.args.get("as_of", "").strip()
     if not text:
         return clock.today(), None
-    try:
-        return kpi.parse_as_of(text), None
-    except DomainError as error:
-        return clock.today(), error.message
+    parsed = attempt(lambda: kpi.parse_as_of(text))
+    return (parsed.value, None) if parsed.ok else (clock.today(), parsed.error.message)
 
 
 def _sort_args():
@@ -66,7 +64,10 @@ def _image(data, fmt):
     return response
 
 
-def _trend(fmt):
+@bp.route("/dashboard/trend.svg", endpoint="trend_svg", defaults={"fmt": "svg"})
+@bp.route("/dashboard/trend.png", endpoint="trend_png", defaults={"fmt": "png"})
+@require("dashboard.view")
+def trend(fmt):
     as_of, _error = _as_of_arg()
     target = settings.target_share(db.session)
     points = kpi.monthly_trend(db.session, kpi.trend_start(as_of), as_of)
@@ -75,7 +76,10 @@ def _trend(fmt):
     return _image(charts.trend_chart(points, target, fmt, labels), fmt)
 
 
-def _units(fmt):
+@bp.route("/dashboard/units.svg", endpoint="units_svg", defaults={"fmt": "svg"})
+@bp.route("/dashboard/units.png", endpoint="units_png", defaults={"fmt": "png"})
+@require("dashboard.view")
+def units(fmt):
     as_of, _error = _as_of_arg()
     target = settings.target_share(db.session)
     _province, per_unit = kpi.compute(db.session, as_of, target)
@@ -92,30 +96,6 @@ def _units(fmt):
     chart = charts.unit_bars(rows, target, fmt, labels,
                              format_share=lambda v: format_percent(v, "#,##0.0 %"))
     return _image(chart, fmt)
-
-
-@bp.route("/dashboard/trend.svg")
-@require("dashboard.view")
-def trend_svg():
-    return _trend("svg")
-
-
-@bp.route("/dashboard/trend.png")
-@require("dashboard.view")
-def trend_png():
-    return _trend("png")
-
-
-@bp.route("/dashboard/units.svg")
-@require("dashboard.view")
-def units_svg():
-    return _units("svg")
-
-
-@bp.route("/dashboard/units.png")
-@require("dashboard.view")
-def units_png():
-    return _units("png")
 
 
 @bp.route("/dashboard/export.xlsx")

@@ -1,6 +1,6 @@
 """Outbox views."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,9 +8,9 @@ from taskforce.extensions import db
 from taskforce.models import OutboxMessage
 from taskforce.permissions import get_or_404, require
 from taskforce.services import clock, reminders
-from taskforce.services.errors import DomainError
 from taskforce.services.mail import outbox, transports
 from taskforce.web.outbox import bp
+from taskforce.web.submit import submit
 from taskforce.web.utils import paginate
 
 # The message's own HTML, shown in a sandboxed frame: no script, nothing fetched.
@@ -62,12 +62,6 @@ def eml(message_id):
 @require("outbox.view")
 def send_again(message_id):
     message = get_or_404(OutboxMessage, message_id)
-    try:
-        outbox.send_again(db.session, message, actor=current_user, now=clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The message is queued to be sent again."), "success")
+    submit(lambda: outbox.send_again(db.session, message, actor=current_user, now=clock.now()),
+           _("The message is queued to be sent again."))
     return redirect(url_for("outbox.detail", message_id=message_id))
