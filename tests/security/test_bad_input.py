@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from taskforce.extensions import db
-from taskforce.models import Role, Task
+from taskforce.models import Role, Task, Unit
 from taskforce.services import exports
 from tests import factories
 from tests.security import COUNTS
@@ -144,3 +144,26 @@ def test_audit_log_dates_at_the_calendar_edges_are_refused_with_a_message(secure
         assert response.status_code == 200, args
         assert "Hãy chọn ngày trong khoảng từ 01/01/2000 đến 31/12/2099." in \
             response.get_data(as_text=True), args
+
+
+def _arabic(number):
+    return str(number).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+
+def test_digits_of_another_script_in_a_form_are_refused_with_a_message(secure_app):
+    world = build_world()
+    general = factories.task(db.session.get(Unit, world["unit_a"]), title="Việc chung")
+    client = _leader(secure_app)
+    before = snapshot()
+    for url, data in (
+        (f"/tasks/{general.id}/updates", {"status": "in_progress", "progress": "٥٠",
+                                               "note": "Đã xong một nửa"}),
+        ("/tasks/new", {"kind": "general", "title": "Việc mới", "due_on": "20/12/2020",
+                        "unit_id": _arabic(world["unit_a"]), "priority": "normal"}),
+        (f"/tasks/{world['task_a']}/edit", {"title": "Việc của Sở A", "priority": "high",
+                                            "follower_id": _arabic(world["member_b"])}),
+    ):
+        response = client.post(url, data=data)
+        assert response.status_code == 200, url
+        assert "invalid-feedback" in response.get_data(as_text=True), url
+    assert changed(before, snapshot()) == []

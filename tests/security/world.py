@@ -157,7 +157,7 @@ def build_world():
 def url_of(rule, world):
     """The rule's URL with its arguments filled from ``world`` (LookupError when unknown)."""
     values = {}
-    for argument in rule.arguments:
+    for argument in sorted(rule.arguments - set(rule.defaults or ())):
         key = TOKENS.get(rule.endpoint) if argument == "token" else ARGUMENTS.get(argument)
         if key is None:
             raise LookupError(f"{rule.endpoint} takes <{argument}>: say in ARGUMENTS of "

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from taskforce.models import Role, UnitKind
 from taskforce.services.accounts import UserDraft
 from taskforce.services.units import UnitDraft
-from taskforce.web.forms import BaseForm
+from taskforce.web.forms import BaseForm, WholeNumberField, record_id
 from taskforce.web.helpers import label
 
 
@@ -28,7 +27,7 @@ class UserForm(BaseForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[])
-    unit_id = SelectField(_l("Unit (for unit officers)"), coerce=int, choices=[])
+    unit_id = SelectField(_l("Unit (for unit officers)"), coerce=record_id, choices=[])
     is_verifier = BooleanField(_l("May verify level claims and accept tasks"))
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)])
@@ -47,7 +46,7 @@ class UnitForm(BaseForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=[])
-    parent_id = SelectField(_l("Parent unit"), coerce=int, choices=[])
+    parent_id = SelectField(_l("Parent unit"), coerce=record_id, choices=[])
     focal_name = StringField(_l("Focal officer"), validators=[Optional(), Length(max=200)])
     focal_title = StringField(_l("Focal officer's title"),
                               validators=[Optional(), Length(max=200)])
@@ -56,7 +55,7 @@ class UnitForm(BaseForm):
     focal_phone = StringField(_l("Focal officer's phone"), validators=[Optional(), Length(max=40)])
     notify_emails = TextAreaField(_l("Other addresses for reminders (comma separated)"),
                                   validators=[Optional(), Length(max=2000)])
-    display_order = IntegerField(_l("Display order"), default=0,
+    display_order = WholeNumberField(_l("Display order"), default=0,
                                  validators=[Optional(), NumberRange(min=0, max=99999)])
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
@@ -90,11 +89,11 @@ class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    actor = SelectField(_l("Who"), coerce=int, choices=[], default=0)
+    actor = SelectField(_l("Who"), coerce=record_id, choices=[], default=0)
     action = StringField(_l("Action (or its start, e.g. task.)"),
                          validators=[Optional(), Length(max=60)])
     object_type = SelectField(_l("Object"), choices=[], default="")
-    unit = SelectField(_l("Unit"), coerce=int, choices=[], default=0)
+    unit = SelectField(_l("Unit"), coerce=record_id, choices=[], default=0)
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
 

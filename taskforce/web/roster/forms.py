@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -13,7 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from taskforce.models import Position
 from taskforce.services.roster import MemberDraft
-from taskforce.web.forms import BaseForm
+from taskforce.web.forms import BaseForm, WholeNumberField, record_id
 from taskforce.web.helpers import label
 
 
@@ -25,10 +24,10 @@ class MemberForm(BaseForm):
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=300)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    display_order = IntegerField(_l("Order in the decision"), default=0,
+    display_order = WholeNumberField(_l("Order in the decision"), default=0,
                                  validators=[Optional(), NumberRange(min=0, max=9999)])
-    user_id = SelectField(_l("Account"), coerce=int, choices=[])
-    unit_ids = SelectMultipleField(_l("Units followed"), coerce=int, choices=[])
+    user_id = SelectField(_l("Account"), coerce=record_id, choices=[])
+    unit_ids = SelectMultipleField(_l("Units followed"), coerce=record_id, choices=[])
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 

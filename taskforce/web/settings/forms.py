@@ -5,14 +5,13 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    IntegerField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from taskforce.web.forms import BaseForm
+from taskforce.web.forms import BaseForm, WholeNumberField
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -23,7 +22,7 @@ def _percent(label):
 
 
 def _working_days(label):
-    return IntegerField(label, validators=[InputRequired(), NumberRange(min=0, max=60)])
+    return WholeNumberField(label, validators=[InputRequired(), NumberRange(min=0, max=60)])
 
 
 class SettingsForm(BaseForm):
@@ -32,6 +31,9 @@ class SettingsForm(BaseForm):
                           invalid_value_message=_l("Enter the date as dd/mm/yyyy."),
                           validators=[Optional()])
     national_share = _percent(_l("National share for comparison (%)"))
+    class_switch_on = DateField(
+        _l("Classes named “full online” / “partial online” from"), format=DATE_FORMATS,
+        invalid_value_message=_l("Enter the date as dd/mm/yyyy."), validators=[Optional()])
     reminder_days_before = StringField(
         _l("Remind this many working days before the due date (comma separated)"),
         validators=[Optional(), Length(max=100)])
@@ -69,7 +71,7 @@ class SettingsForm(BaseForm):
         for name in ("extra_days_off", "makeup_workdays"):
             getattr(self, name).data = "\n".join(d.strftime("%d/%m/%Y") for d in values[name])
         self.report_recipients.data = "\n".join(values["report_recipients"])
-        for name in ("target_on", "reminder_days_before", "reminder_on_due_day",
+        for name in ("target_on", "class_switch_on", "reminder_days_before", "reminder_on_due_day",
                      "reminder_overdue_every", "reminder_escalate_after", "review_weekly_cron",
                      "review_monthly_cron", "report_province", "report_parent_body",
                      "report_issuer", "report_symbol"):

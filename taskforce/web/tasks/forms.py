@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -18,7 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from taskforce.models import Priority, TaskKind
 from taskforce.web.catalog.forms import ClaimForm
-from taskforce.web.forms import BaseForm, record_id
+from taskforce.web.forms import BaseForm, WholeNumberField, record_id
 
 # Dates are typed and shown as dd/mm/yyyy whatever the browser's language (a date picker
 # would follow the browser's); ISO dates are accepted too.
@@ -95,7 +94,7 @@ class EditTaskForm(_DocumentFields):
     title = StringField(_l("Task title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES)
-    follower_id = SelectField(_l("Member following it up"), coerce=int, choices=[])
+    follower_id = SelectField(_l("Member following it up"), coerce=record_id, choices=[])
     submit = SubmitField(_l("Save"))
 
     def fill_choices(self, members):
@@ -104,7 +103,7 @@ class EditTaskForm(_DocumentFields):
 
 class UpdateForm(BaseForm):
     status = SelectField(_l("Status"), choices=[], validate_choice=False)
-    progress = IntegerField(_l("Progress (%)"),
+    progress = WholeNumberField(_l("Progress (%)"),
                             validators=[Optional(), NumberRange(min=0, max=100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
     evidence = MultipleFileField(_l("Evidence files (PDF, image, Word, Excel or text)"))

@@ -67,11 +67,7 @@ class WizardForm(BaseForm):
 
 def _int_or_none(text):
     text = (text or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 9:
-        raise ValueError(text)
-    return int(text)
+    return record_id(text) if text else None
 
 
 def read_ticks(formdata, unit_ids):
