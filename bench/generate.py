@@ -224,7 +224,7 @@ class DataSet:
         return self.today - timedelta(days=self.rng.randint(low, high))
 
     def person(self):
-        from taskforce.services.demo_data import FEMALE_NAMES, MALE_NAMES, SURNAMES
+        from taskforce.demo.people import FEMALE_NAMES, MALE_NAMES, SURNAMES
 
         middles, givens = self.rng.choice((MALE_NAMES, FEMALE_NAMES))
         return " ".join((self.rng.choice(SURNAMES), self.rng.choice(middles),
@@ -236,8 +236,8 @@ class DataSet:
     # units, users, members
 
     def unit_rows(self):
+        from taskforce.demo.people import UNITS
         from taskforce.models import UnitKind
-        from taskforce.services.demo_data import UNITS
         from taskforce.services.text import fold
 
         departments = [row for row in UNITS if row[2] == UnitKind.DEPARTMENT]
@@ -314,11 +314,11 @@ class DataSet:
 
     def catalog(self):
         """``(services, level changes)`` as lists of rows, with each service's history."""
-        from taskforce.services.demo_data import PROCEDURES, _expand
+        from taskforce.demo.procedures import PROCEDURES, expand
         from taskforce.services.text import fold
 
         pools = {key: [(field_name, name) for field_name, patterns in fields.items()
-                       for pattern in patterns for name in _expand(pattern)]
+                       for pattern in patterns for name in expand(pattern)]
                  for key, fields in PROCEDURES.items()}
         services, changes = [], []
         ident = 0

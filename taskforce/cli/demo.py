@@ -5,8 +5,10 @@ from datetime import timedelta
 import click
 from flask.cli import with_appcontext
 
+from taskforce.demo import loader
+from taskforce.demo.people import ACCOUNTS
 from taskforce.extensions import db
-from taskforce.services import clock, demo_data
+from taskforce.services import clock
 
 
 @click.group()
@@ -22,20 +24,21 @@ def demo():
 @with_appcontext
 def load(founded, if_empty):
     """Load the Bắc Kạn task force of 2020: members, units, catalog, tasks, accounts."""
-    if not demo_data.is_empty(db.session):
+    if not loader.is_empty(db.session):
         if if_empty:
             click.echo("The database already has data; demo data not loaded.")
             return
         raise click.ClickException("The database is not empty; demo data loads only into "
                                    "an empty database.")
-    founded_on = founded.date() if founded else clock.today() - timedelta(days=45)
-    summary = demo_data.load(db.session, founded_on=founded_on)
+    days = timedelta(days=loader.DAYS_TO_TODAY)
+    founded_on = founded.date() if founded else clock.today() - days
+    summary = loader.load(db.session, founded_on=founded_on)
     db.session.commit()
     click.echo(f"Demo data loaded: task force founded on {founded_on:%d/%m/%Y}, "
                f"{summary['units']} units, {summary['services']} services, "
                f"{summary['tasks']} tasks.")
     click.echo("Demo accounts (password demo12345):")
-    for email, role in demo_data.ACCOUNTS:
+    for email, role in ACCOUNTS:
         click.echo(f"  {email:<28} {role}")
 
 

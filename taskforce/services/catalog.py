@@ -20,6 +20,7 @@ from taskforce.models import (
     Unit,
     task_services,
 )
+from taskforce.models.types import utcnow
 from taskforce.services import audit, exports, files, notifications
 from taskforce.services.errors import DomainError, PermissionDenied
 from taskforce.services.text import clean, fold, like_pattern
@@ -281,7 +282,7 @@ def check_claim(session, service, *, actor, to_level, effective_on, today, prere
 
 
 def claim_level(session, service, *, actor, to_level, effective_on, today, note=None,
-                evidence=None, task=None, prerequisites=None):
+                evidence=None, task=None, prerequisites=None, now=None):
     """Record a pending claim that ``service`` reached ``to_level`` on ``effective_on``.
 
     ``prerequisites`` maps the boxes of PREREQUISITES to whether the claimant ticked them;
@@ -293,12 +294,12 @@ def claim_level(session, service, *, actor, to_level, effective_on, today, note=
     change = LevelChange(
         service_id=service.id, from_level=service.level, to_level=to_level,
         effective_on=effective_on, status=ClaimStatus.PENDING, source="claim",
-        task_id=getattr(task, "id", None), claimed_by_id=actor.id,
+        task_id=getattr(task, "id", None), claimed_by_id=actor.id, claimed_at=now or utcnow(),
         evidence_note=clean(note) or None, evidence_id=getattr(evidence, "id", None),
         prerequisites=ticked)
     session.add(change)
     session.flush()
-    audit.record(session, actor, "claim.create", change, unit_id=service.unit_id,
+    audit.record(session, actor, "claim.create", change, now=now, unit_id=service.unit_id,
                  summary=_claim_summary(service, change),
                  changes={"level": [service.level, to_level],
                           "effective_on": effective_on.isoformat(), "prerequisites": ticked})
@@ -307,7 +308,7 @@ def claim_level(session, service, *, actor, to_level, effective_on, today, note=
 
 def claim_with_upload(session, service, *, actor, to_level, effective_on, today, upload=None,
                       upload_dir=None, max_bytes=None, note=None, task=None,
-                      prerequisites=None):
+                      prerequisites=None, now=None):
     """Check a claim, then store its evidence file (if any) and record the claim."""
     check_claim(session, service, actor=actor, to_level=to_level, effective_on=effective_on,
                 today=today, prerequisites=prerequisites)
@@ -317,7 +318,7 @@ def claim_with_upload(session, service, *, actor, to_level, effective_on, today,
                                      max_bytes=max_bytes, task=task, service=service)
     return claim_level(session, service, actor=actor, to_level=to_level,
                        effective_on=effective_on, today=today, note=note, evidence=evidence,
-                       task=task, prerequisites=prerequisites)
+                       task=task, prerequisites=prerequisites, now=now)
 
 
 def _claim_summary(service, change):

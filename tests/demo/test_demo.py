@@ -1,4 +1,4 @@
-"""The demo data: the Bắc Kạn task force of 2020, on its own dates or moved to today's."""
+"""The demo: the Bắc Kạn task force of 2020, on its own dates or moved to today's."""
 
 import functools
 import re
@@ -7,14 +7,19 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from taskforce.demo import loader
+from taskforce.demo.people import ACCOUNTS
+from taskforce.demo.plan import LOCAL
 from taskforce.extensions import db
 from taskforce.models import (
     OPEN_TASK_STATUSES,
+    AuditEvent,
     ClaimStatus,
     Decision,
     ExtensionRequest,
     LevelChange,
     Member,
+    Notification,
     Position,
     Role,
     Service,
@@ -27,7 +32,7 @@ from taskforce.models import (
     UnitKind,
     User,
 )
-from taskforce.services import accounts, catalog, demo_data, kpi, settings
+from taskforce.services import accounts, catalog, kpi, settings
 from taskforce.services.text import fold
 from tests.conftest import clean_database
 
@@ -53,12 +58,12 @@ _hash_once = functools.cache(accounts.hash_password)
 @pytest.fixture(autouse=True)
 def _fast_hashing(monkeypatch):
     # argon2 is slow on purpose and every load hashes the same password: hash it once.
-    monkeypatch.setattr(demo_data, "hash_password", _hash_once)
+    monkeypatch.setattr(loader, "hash_password", _hash_once)
 
 
 @pytest.fixture
 def loaded(app):
-    summary = demo_data.load(db.session, founded_on=FOUNDED)
+    summary = loader.load(db.session, founded_on=FOUNDED)
     db.session.commit()
     return summary
 
@@ -80,9 +85,9 @@ def _is_open(task):
 
 
 def test_is_empty_until_loaded(app):
-    assert demo_data.is_empty(db.session)
-    demo_data.load(db.session, founded_on=FOUNDED)
-    assert not demo_data.is_empty(db.session)
+    assert loader.is_empty(db.session)
+    loader.load(db.session, founded_on=FOUNDED)
+    assert not loader.is_empty(db.session)
 
 
 def test_units_are_the_province_departments_districts_and_city(loaded):
@@ -121,7 +126,7 @@ def test_roster_follows_the_founding_decision(loaded):
 
 
 def test_demo_accounts_log_in_with_the_demo_password(loaded):
-    listed = [email for email, _label in demo_data.ACCOUNTS]
+    listed = [email for email, _label in ACCOUNTS]
     assert set(REQUIRED_ACCOUNTS) <= set(listed)
     users = [_user(email) for email in listed]
     assert all(user.locale is None and user.full_name for user in users)
@@ -231,7 +236,12 @@ def test_tasks_show_every_situation_the_leadership_meets(loaded):
     assert any(t.completed_on > t.due_on for t in done)
     statuses = {t.status for t in tasks}
     assert {TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.REPORTED} <= statuses
-    assert all(20 <= t.progress <= 80 for t in tasks if t.status == TaskStatus.IN_PROGRESS)
+    # A general task's progress is typed in; an upgrade task's is the share of its services
+    # verified at level 4 (the service computes it), which no task at work has yet.
+    working = [t for t in tasks if t.status == TaskStatus.IN_PROGRESS]
+    assert any(t.kind == TaskKind.GENERAL for t in working)
+    assert all(20 <= t.progress <= 80 for t in working if t.kind == TaskKind.GENERAL)
+    assert all(t.progress == 0 for t in working if t.kind == TaskKind.UPGRADE)
     cancelled = [t for t in tasks if t.status == TaskStatus.CANCELLED]
     assert len(cancelled) == 1 and cancelled[0].cancelled_reason
     leader = _user("leader@taskforce.test")
@@ -270,7 +280,7 @@ def test_extensions_and_updates_are_consistent(loaded):
     moved = [t for t in _all(Task) if t.due_on != t.original_due_on]
     assert len(moved) == len(approved)
     end_of_today = datetime.combine(TODAY + timedelta(days=1), datetime.min.time(),
-                                    demo_data.LOCAL)
+                                    LOCAL)
     for task in _all(Task):
         count = len(task.updates)
         assert count == 0 if task.status == TaskStatus.NEW else 1 <= count <= 4
@@ -283,6 +293,49 @@ def test_extensions_and_updates_are_consistent(loaded):
     assert {u.status_to for u in transitions} >= {TaskStatus.IN_PROGRESS, TaskStatus.DONE}
 
 
+def test_the_stories_are_played_by_the_services(loaded):
+    """Each step is its service's own event: audited, by the right person, at its moment."""
+    leader, officer = _user("leader@taskforce.test"), _user("officer@taskforce.test")
+    events = _all(AuditEvent, AuditEvent.at, AuditEvent.id)
+    tasks = {task.id: task for task in _all(Task)}
+    created = [e for e in events if e.action == "task.create"]
+    assert sorted(e.object_id for e in created) == sorted(tasks)
+    assert all(e.actor_id == leader.id and e.at == tasks[e.object_id].created_at
+               for e in created)
+    # Every status change on a timeline is the audit event of the service that made it.
+    timeline = _all(StatusUpdate)
+    moves = {(u.task_id, u.author_id, u.created_at, (u.status_from, u.status_to))
+             for u in timeline if u.status_to is not None}
+    audited = {(e.object_id, e.actor_id, e.at, tuple(e.changes["status"]))
+               for e in events if e.changes and "status" in e.changes}
+    assert moves and audited == moves
+    # The leader decides; the unit officer speaks for their own unit only.
+    decisions = {"task.accept", "task.return", "task.cancel", "claim.verify", "claim.return",
+                 "extension.approve", "extension.refuse"}
+    assert {e.action for e in events if e.action in decisions} == decisions
+    assert all(e.actor_id == leader.id for e in events if e.action in decisions)
+    spoken = [e for e in events if e.actor_id == officer.id]
+    assert spoken and all(e.unit_id == officer.unit_id for e in spoken)
+    # Claims and extension requests are audited as made: by whom, when.
+    claims = {(c.id, c.claimed_by_id, c.claimed_at) for c in _all(LevelChange)
+              if c.source == "claim"}
+    assert claims == {(e.object_id, e.actor_id, e.at) for e in events
+                      if e.action == "claim.create"}
+    requests = {(r.task_id, r.requested_by_id, r.requested_at) for r in _all(ExtensionRequest)}
+    assert requests == {(e.object_id, e.actor_id, e.at) for e in events
+                        if e.action == "extension.request"}
+    # Nothing is stamped with the clock of the machine that loaded the demo.
+    end_of_today = datetime.combine(TODAY + timedelta(days=1), datetime.min.time(), LOCAL)
+    assert all(e.at < end_of_today for e in events)
+    assert all(t.updated_at < end_of_today for t in tasks.values())
+    # The leadership heard in the app of every task reported done by someone else.
+    reported = {u.task_id for u in timeline
+                if u.status_to == TaskStatus.REPORTED and u.author_id != leader.id}
+    told = {n.task_id for n in _all(Notification)
+            if n.user_id == leader.id and n.kind == "reported"}
+    assert reported and told == reported
+
+
 def test_settings_describe_the_target(loaded):
     assert settings.target_share(db.session) == 0.30
     assert settings.national_share(db.session) == 0.191
@@ -292,7 +345,7 @@ def test_settings_describe_the_target(loaded):
 
 def test_every_date_moves_with_the_founding_date(app):
     founded = date(2026, 10, 14)
-    demo_data.load(db.session, founded_on=founded)
+    loader.load(db.session, founded_on=founded)
     db.session.commit()
     shift = founded - FOUNDED
     assert settings.target_on(db.session) == founded + (date(2020, 12, 31) - FOUNDED)
@@ -308,7 +361,7 @@ def test_every_date_moves_with_the_founding_date(app):
 
 
 def test_a_later_today_shows_the_rest_of_the_story(app):
-    demo_data.load(db.session, founded_on=FOUNDED, today=date(2021, 1, 31))
+    loader.load(db.session, founded_on=FOUNDED, today=date(2021, 1, 31))
     db.session.commit()
     assert _share(date(2020, 12, 1)) < 0.30 <= _share(date(2020, 12, 20))
     assert _share(date(2020, 12, 31)) == pytest.approx(0.31, abs=0.015)
@@ -316,7 +369,7 @@ def test_a_later_today_shows_the_rest_of_the_story(app):
 
 def test_load_is_deterministic(app):
     def snapshot():
-        demo_data.load(db.session, founded_on=FOUNDED)
+        loader.load(db.session, founded_on=FOUNDED)
         db.session.commit()
         services = db.session.execute(select(Service.code, Service.name, Service.level)
                                       .order_by(Service.id)).all()
@@ -333,7 +386,7 @@ def test_command_loads_once_and_lists_the_accounts(runner):
     result = runner.invoke(args=["demo", "load", "--founded", "2020-10-15"])
     assert result.exit_code == 0, result.output
     assert "15/10/2020" in result.output and "399 services" in result.output
-    for email, _label in demo_data.ACCOUNTS:
+    for email, _label in ACCOUNTS:
         assert email in result.output
     again = runner.invoke(args=["demo", "load", "--founded", "2020-10-15"])
     assert again.exit_code != 0

@@ -1,0 +1,1 @@
+"""The demo: the Bắc Kạn task force of 2020 as data, and the loader that plays its stories."""
