@@ -3,7 +3,8 @@
 An import describes its columns with ``Columns``; ``read_table`` finds the header row near
 the top of the first sheet that has one and returns the rows below it, each cell under its
 column's key, within the limits below. The cell parsers raise ``CellError`` with a message
-for the row; ``RowErrors`` collects them by row number.
+for the row; ``RowErrors`` collects them by row number. openpyxl is imported when a
+workbook is read, not with the application.
 """
 
 import csv
@@ -17,8 +18,6 @@ from datetime import date, datetime
 from itertools import chain, islice
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
 
 from taskforce.services.errors import DomainError
 from taskforce.services.text import clean, fold
@@ -152,6 +151,8 @@ def _check_archive(data):
 
 
 def _read_xlsx(data, columns):
+    from openpyxl import load_workbook
+
     _check_archive(data)
     try:
         # openpyxl parses through defusedxml (installed), so XML entity tricks are refused.
@@ -355,6 +356,8 @@ def as_date(value):
         return value
     # Only serials of 1954-2119 count: a small number in a date column is a typo, not 1900.
     if is_number(value) and 20_000 <= value <= 80_000:
+        from openpyxl.utils.datetime import from_excel
+
         return from_excel(value).date()
     shown = text(value)
     shown = shown[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[ T]\d", shown) else shown
