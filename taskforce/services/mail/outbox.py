@@ -22,8 +22,9 @@ from taskforce.services.inserts import insert_missing
 MESSAGE_ID_DOMAIN = "taskforce"
 STATES = tuple(state.value for state in OutboxState)
 # The providers of inline images by message kind. The module that writes a kind of message
-# registers one (review_mail: the review's chart), so the outbox needs no attachment column
-# and the mailer imports none of those modules.
+# registers one when it is imported (review_mail: the review's chart; the application loads
+# it with the review pages, commands and jobs), so the outbox needs no attachment column and
+# the mailer imports none of those modules.
 IMAGE_PROVIDERS = {}
 
 
