@@ -31,6 +31,12 @@ def paginate(db, query, per_page=None):
         "PAGE_SIZE"], error_out=False)
 
 
+def upload_settings():
+    """Where evidence files go and how large one may be, as the services take them."""
+    config = current_app.config
+    return {"upload_dir": config["UPLOAD_DIR"], "max_bytes": config["MAX_UPLOAD_BYTES"]}
+
+
 def int_arg(name):
     """The query argument ``name`` as a whole number a column can hold, or None."""
     return parse_int(request.args.get(name))

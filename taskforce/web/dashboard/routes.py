@@ -64,10 +64,7 @@ def _image(data, fmt):
     return response
 
 
-@bp.route("/dashboard/trend.svg", endpoint="trend_svg", defaults={"fmt": "svg"})
-@bp.route("/dashboard/trend.png", endpoint="trend_png", defaults={"fmt": "png"})
-@require("dashboard.view")
-def trend(fmt):
+def _trend(fmt):
     as_of, _error = _as_of_arg()
     target = settings.target_share(db.session)
     points = kpi.monthly_trend(db.session, kpi.trend_start(as_of), as_of)
@@ -76,10 +73,7 @@ def trend(fmt):
     return _image(charts.trend_chart(points, target, fmt, labels), fmt)
 
 
-@bp.route("/dashboard/units.svg", endpoint="units_svg", defaults={"fmt": "svg"})
-@bp.route("/dashboard/units.png", endpoint="units_png", defaults={"fmt": "png"})
-@require("dashboard.view")
-def units(fmt):
+def _units(fmt):
     as_of, _error = _as_of_arg()
     target = settings.target_share(db.session)
     _province, per_unit = kpi.compute(db.session, as_of, target)
@@ -96,6 +90,21 @@ def units(fmt):
     chart = charts.unit_bars(rows, target, fmt, labels,
                              format_share=lambda v: format_percent(v, "#,##0.0 %"))
     return _image(chart, fmt)
+
+
+def _chart_view(draw, fmt):
+    @require("dashboard.view")
+    def view():
+        return draw(fmt)
+
+    return view
+
+
+# Each chart as an SVG for the page and a PNG to download: dashboard.trend_svg, .trend_png,
+# .units_svg and .units_png.
+for _fmt in ("svg", "png"):
+    bp.add_url_rule(f"/dashboard/trend.{_fmt}", f"trend_{_fmt}", _chart_view(_trend, _fmt))
+    bp.add_url_rule(f"/dashboard/units.{_fmt}", f"units_{_fmt}", _chart_view(_units, _fmt))
 
 
 @bp.route("/dashboard/export.xlsx")

@@ -2,7 +2,7 @@
 
 from io import BytesIO
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,8 +10,8 @@ from taskforce.extensions import db
 from taskforce.models import ExtensionRequest, LevelChange, Task, TaskKind
 from taskforce.permissions import can, get_or_404, require
 from taskforce.services import clock, tasks, units
-from taskforce.services.errors import DomainError
 from taskforce.services.exports import XLSX_MIMETYPE
+from taskforce.web.submit import submit
 from taskforce.web.tasks import bp
 from taskforce.web.tasks.forms import (
     AcceptForm,
@@ -23,7 +23,7 @@ from taskforce.web.tasks.forms import (
     TaskForm,
     UpdateForm,
 )
-from taskforce.web.utils import apply_error, int_arg, paginate
+from taskforce.web.utils import int_arg, paginate, upload_settings
 
 MAX_DAYS = 3650
 
@@ -48,6 +48,10 @@ def _filters():
 def _choices():
     return {"units": units.unit_options(db.session),
             "members": tasks.member_choices(db.session)}
+
+
+def _to_task(task):
+    return redirect(url_for("tasks.detail", task_id=task.id))
 
 
 @bp.route("/tasks")
@@ -113,24 +117,23 @@ def _new_form():
 @require("tasks.manage")
 def new():
     form = _new_form()
-    if not form.load.data and form.validate_on_submit():
-        try:
-            task = tasks.create_task(
-                db.session, actor=current_user, today=clock.today(), now=clock.now(),
-                kind=form.kind.data, title=form.title.data, due_on=form.due_on.data,
-                unit=form.unit_id.data or None, assignee=form.assignee_id.data or None,
-                follower=form.follower_id.data or None, priority=form.priority.data,
-                description=form.description.data, doc_number=form.doc_number.data,
-                doc_date=form.doc_date.data, doc_title=form.doc_title.data,
-                services=form.services.data or ())
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The task has been created and its unit told."), "success")
-            return redirect(url_for("tasks.detail", task_id=task.id))
+    if not form.load.data:  # "load" only shows the chosen unit's services
+        created = submit(lambda: _create(form), _("The task has been created and its unit told."),
+                         form=form)
+        if created.ok:
+            return _to_task(created.value)
     return render_template("tasks/new.html", form=form)
+
+
+def _create(form):
+    return tasks.create_task(
+        db.session, actor=current_user, today=clock.today(), now=clock.now(),
+        kind=form.kind.data, title=form.title.data, due_on=form.due_on.data,
+        unit=form.unit_id.data or None, assignee=form.assignee_id.data or None,
+        follower=form.follower_id.data or None, priority=form.priority.data,
+        description=form.description.data, doc_number=form.doc_number.data,
+        doc_date=form.doc_date.data, doc_title=form.doc_title.data,
+        services=form.services.data or ())
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
@@ -141,20 +144,13 @@ def edit(task_id):
     form.fill_choices(tasks.member_choices(db.session))
     if not form.is_submitted():
         form.follower_id.data = task.follower_id or 0
-    if form.validate_on_submit():
-        try:
-            tasks.edit_task(
-                db.session, task, actor=current_user, now=clock.now(), title=form.title.data,
-                description=form.description.data, priority=form.priority.data,
-                follower=form.follower_id.data or None, doc_number=form.doc_number.data,
-                doc_date=form.doc_date.data, doc_title=form.doc_title.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The task has been saved."), "success")
-            return redirect(url_for("tasks.detail", task_id=task.id))
+    if submit(lambda: tasks.edit_task(
+            db.session, task, actor=current_user, now=clock.now(), title=form.title.data,
+            description=form.description.data, priority=form.priority.data,
+            follower=form.follower_id.data or None, doc_number=form.doc_number.data,
+            doc_date=form.doc_date.data, doc_title=form.doc_title.data),
+            _("The task has been saved."), form=form).ok:
+        return _to_task(task)
     return render_template("tasks/edit.html", form=form, task=task)
 
 
@@ -190,29 +186,17 @@ def detail(task_id):
     return _render_detail(get_or_404(Task, task_id, current_user, "tasks.view"))
 
 
-def _done(message):
-    db.session.commit()
-    flash(message, "success")
-
-
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
 @require("tasks.log")
 def update(task_id):
     task = get_or_404(Task, task_id, current_user, "tasks.log")
     form = _update_form(task)
-    if form.validate_on_submit():
-        try:
-            tasks.log_update(
-                db.session, task, actor=current_user, now=clock.now(), today=clock.today(),
-                note=form.note.data, progress=form.data.get("progress"), status=form.status.data,
-                uploads=form.evidence.data, upload_dir=current_app.config["UPLOAD_DIR"],
-                max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            _done(_("The update has been logged."))
-            return redirect(url_for("tasks.detail", task_id=task.id))
+    if submit(lambda: tasks.log_update(
+            db.session, task, actor=current_user, now=clock.now(), today=clock.today(),
+            note=form.note.data, progress=form.data.get("progress"), status=form.status.data,
+            uploads=form.evidence.data, **upload_settings()),
+            _("The update has been logged."), form=form).ok:
+        return _to_task(task)
     return _render_detail(task, update_form=form)
 
 
@@ -221,27 +205,14 @@ def update(task_id):
 def claim(task_id):
     task = get_or_404(Task, task_id, current_user, "tasks.log")
     form = _claim_form(task)
-    if form.validate_on_submit():
-        try:
-            tasks.claim_service(
-                db.session, task, form.service_id.data, actor=current_user, today=clock.today(),
-                to_level=form.to_level.data, effective_on=form.effective_on.data,
-                note=form.note.data, upload=form.evidence.data,
-                upload_dir=current_app.config["UPLOAD_DIR"],
-                max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-                prerequisites=form.prerequisites())
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            _done(_("The claim has been sent for verification."))
-            return redirect(url_for("tasks.detail", task_id=task.id))
+    if submit(lambda: tasks.claim_service(
+            db.session, task, form.service_id.data, actor=current_user, today=clock.today(),
+            to_level=form.to_level.data, effective_on=form.effective_on.data,
+            note=form.note.data, upload=form.evidence.data,
+            prerequisites=form.prerequisites(), **upload_settings()),
+            _("The claim has been sent for verification."), form=form).ok:
+        return _to_task(task)
     return _render_detail(task, claim_form=form)
-
-
-def _flash_error(error):
-    db.session.rollback()
-    flash(error.message, "error")
 
 
 @bp.route("/tasks/<int:task_id>/claims/<int:change_id>/verify", methods=["POST"])
@@ -250,14 +221,10 @@ def verify_claim(task_id, change_id):
     task = get_or_404(Task, task_id, current_user, "tasks.view")
     change = get_or_404(LevelChange, change_id, current_user, "claims.verify")
     if AcceptForm().validate_on_submit():
-        try:
-            tasks.verify_task_claim(db.session, task, change, actor=current_user,
-                                    now=clock.now())
-        except DomainError as error:
-            _flash_error(error)
-        else:
-            _done(_("The claim has been verified."))
-    return redirect(url_for("tasks.detail", task_id=task.id))
+        submit(lambda: tasks.verify_task_claim(db.session, task, change, actor=current_user,
+                                               now=clock.now()),
+               _("The claim has been verified."))
+    return _to_task(task)
 
 
 @bp.route("/tasks/<int:task_id>/accept", methods=["POST"])
@@ -266,14 +233,10 @@ def accept(task_id):
     task = get_or_404(Task, task_id, current_user, "claims.verify")
     form = AcceptForm()
     if form.validate_on_submit():
-        try:
-            tasks.accept_task(db.session, task, actor=current_user, now=clock.now(),
-                              today=clock.today(), note=form.note.data)
-        except DomainError as error:
-            _flash_error(error)
-        else:
-            _done(_("The task has been accepted as done."))
-    return redirect(url_for("tasks.detail", task_id=task.id))
+        submit(lambda: tasks.accept_task(db.session, task, actor=current_user, now=clock.now(),
+                                         today=clock.today(), note=form.note.data),
+               _("The task has been accepted as done."))
+    return _to_task(task)
 
 
 @bp.route("/tasks/<int:task_id>/return", methods=["GET", "POST"])
@@ -281,16 +244,10 @@ def accept(task_id):
 def return_task(task_id):
     task = get_or_404(Task, task_id, current_user, "claims.verify")
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            tasks.return_task(db.session, task, actor=current_user, now=clock.now(),
-                              today=clock.today(), reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            _done(_("The task has been returned to the unit."))
-            return redirect(url_for("tasks.detail", task_id=task.id))
+    if submit(lambda: tasks.return_task(db.session, task, actor=current_user, now=clock.now(),
+                                        today=clock.today(), reason=form.reason.data),
+              _("The task has been returned to the unit."), form=form).ok:
+        return _to_task(task)
     return render_template("tasks/return.html", form=form, task=task)
 
 
@@ -299,16 +256,10 @@ def return_task(task_id):
 def cancel(task_id):
     task = get_or_404(Task, task_id, current_user, "tasks.manage")
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            tasks.cancel_task(db.session, task, actor=current_user, now=clock.now(),
-                              today=clock.today(), reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            _done(_("The task has been cancelled."))
-            return redirect(url_for("tasks.detail", task_id=task.id))
+    if submit(lambda: tasks.cancel_task(db.session, task, actor=current_user, now=clock.now(),
+                                        today=clock.today(), reason=form.reason.data),
+              _("The task has been cancelled."), form=form).ok:
+        return _to_task(task)
     return render_template("tasks/cancel.html", form=form, task=task)
 
 
@@ -317,17 +268,11 @@ def cancel(task_id):
 def extension_request(task_id):
     task = get_or_404(Task, task_id, current_user, "tasks.log")
     form = ExtensionForm()
-    if form.validate_on_submit():
-        try:
-            tasks.request_extension(
-                db.session, task, actor=current_user, now=clock.now(), today=clock.today(),
-                requested_due_on=form.requested_due_on.data, reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            _done(_("The extension has been asked for; the leadership will decide."))
-            return redirect(url_for("tasks.detail", task_id=task.id))
+    if submit(lambda: tasks.request_extension(
+            db.session, task, actor=current_user, now=clock.now(), today=clock.today(),
+            requested_due_on=form.requested_due_on.data, reason=form.reason.data),
+            _("The extension has been asked for; the leadership will decide."), form=form).ok:
+        return _to_task(task)
     return render_template("tasks/extension.html", form=form, task=task)
 
 
@@ -340,14 +285,10 @@ def extension_decide(task_id, ext_id):
     form = DecideForm()
     if not form.validate_on_submit():
         flash(_("Choose whether to approve or refuse the extension."), "error")
-    else:
-        try:
-            tasks.decide_extension(db.session, request_row, actor=current_user,
-                                   now=clock.now(), approve=form.decision.data == "approve",
-                                   note=form.note.data)
-        except DomainError as error:
-            _flash_error(error)
-        else:
-            _done(_("The extension has been approved: the due date has moved.")
-                  if form.decision.data == "approve" else _("The extension has been refused."))
+        return redirect(url_for("tasks.detail", task_id=task_id))
+    approve = form.decision.data == "approve"
+    submit(lambda: tasks.decide_extension(db.session, request_row, actor=current_user,
+                                          now=clock.now(), approve=approve, note=form.note.data),
+           _("The extension has been approved: the due date has moved.") if approve
+           else _("The extension has been refused."))
     return redirect(url_for("tasks.detail", task_id=task_id))
