@@ -91,6 +91,9 @@ class Config:
 
     TARGET_SHARE = float(os.environ.get("TARGET_SHARE", "0.30"))
     NATIONAL_SHARE = float(os.environ.get("NATIONAL_SHARE", "0.1910"))
+    # From this date services are classed as Decree 42/2022 names them (toàn trình, một phần)
+    # rather than by level 1-4; the settings page overrides it.
+    CLASS_SWITCH_ON = os.environ.get("CLASS_SWITCH_ON", "2022-08-01")
     PAGE_SIZE = env_int("PAGE_SIZE", 25)
 
     BOOTSTRAP_SERVE_LOCAL = True

@@ -21,7 +21,7 @@ from taskforce.models import (
     task_services,
 )
 from taskforce.models.types import utcnow
-from taskforce.services import audit, exports, files, notifications
+from taskforce.services import audit, exports, files, notifications, online_classes, settings
 from taskforce.services.errors import DomainError, PermissionDenied
 from taskforce.services.text import clean, fold, like_pattern
 
@@ -45,6 +45,9 @@ class Filters:
     q: str = ""
     unit_id: int | None = None
     level: int | None = None
+    # The stored levels the chosen class covers (online_classes.levels_in_class); the level
+    # alone when empty.
+    levels: tuple = ()
     field: str = ""
     tier: str = ""
     verified: str = ""
@@ -78,7 +81,7 @@ def _conditions(filters):
     if filters.unit_id:
         conditions.append(Service.unit_id == filters.unit_id)
     if filters.level in LEVELS:
-        conditions.append(Service.level == filters.level)
+        conditions.append(Service.level.in_(filters.levels or (filters.level,)))
     if filters.field:
         conditions.append(Service.field == filters.field)
     if filters.tier in set(Tier):
@@ -172,8 +175,12 @@ def _missing_names(row):
     return ", ".join(names)
 
 
-def export_workbook(session, filters):
-    """The filtered catalog as an .xlsx file (bytes); text is made safe for spreadsheets."""
+def export_workbook(session, filters, *, today):
+    """The filtered catalog as an .xlsx file (bytes); text is made safe for spreadsheets.
+
+    Levels are written in the vocabulary in force today, a claimed one in that of its date.
+    """
+    switch_on = settings.class_switch_on(session)
     tiers = {Tier.PROVINCE: _("Province"), Tier.DISTRICT: _("District"),
              Tier.COMMUNE: _("Commune")}
     headers = [_("Code"), _("Service"), _("Unit"), _("Field"), _("Tier"),
@@ -181,9 +188,12 @@ def export_workbook(session, filters):
                _("Fee"), _("Online payment"), _("Evaluation system"), _("Result online"),
                _("Missing for level 4")]
     rows = [
-        [r.code, r.name, r.unit_name, r.field or "", tiers.get(r.tier, r.tier), r.level,
-         r.claimed_level, r.claimed_on, _yes_no(r.has_fee), _yes_no(r.has_online_payment),
-         _yes_no(r.is_connected_evaluation), _yes_no(r.has_online_result), _missing_names(r)]
+        [r.code, r.name, r.unit_name, r.field or "", tiers.get(r.tier, r.tier),
+         str(online_classes.class_label(r.level, today, switch_on)),
+         str(online_classes.class_label(r.claimed_level, r.claimed_on, switch_on))
+         if r.claimed_level else None, r.claimed_on, _yes_no(r.has_fee),
+         _yes_no(r.has_online_payment), _yes_no(r.is_connected_evaluation),
+         _yes_no(r.has_online_result), _missing_names(r)]
         for r in export_rows(session, filters)
     ]
     return exports.workbook([(_("Catalog"), headers, rows)])

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from taskforce.models import Setting
-from taskforce.services import audit
+from taskforce.services import audit, online_classes
 from taskforce.services.bounds import parse_int
 from taskforce.services.crontab import parse_crontab
 from taskforce.services.errors import DomainError
@@ -44,6 +44,12 @@ def target_on(session):
     """The date by which the target share must be reached, or None when not set."""
     value = get(session, "target_on", current_app.config.get("TARGET_ON"))
     return date.fromisoformat(value) if value else None
+
+
+def class_switch_on(session):
+    """The date from which classes are named toàn trình / một phần rather than levels 1-4."""
+    value = get(session, "class_switch_on", current_app.config.get("CLASS_SWITCH_ON"))
+    return date.fromisoformat(value) if value else online_classes.DEFAULT_SWITCH_ON
 
 
 # The reminder policy and the working-day calendar ---------------------------------------------
@@ -182,6 +188,7 @@ def current_values(session):
         "target_share": target_share(session),
         "target_on": target_on(session),
         "national_share": national_share(session),
+        "class_switch_on": class_switch_on(session),
         "reminder_days_before": ", ".join(str(n) for n in policy.days_before),
         "reminder_on_due_day": policy.on_due_day,
         "reminder_overdue_every": policy.overdue_every,
@@ -251,6 +258,7 @@ def _in_force(session):
     policy = reminder_policy(session)
     return {"target_share": current["target_share"], "national_share": current["national_share"],
             "target_on": current["target_on"].isoformat() if current["target_on"] else None,
+            "class_switch_on": current["class_switch_on"].isoformat(),
             "reminder_policy": {"days_before": list(policy.days_before),
                                 "on_due_day": policy.on_due_day,
                                 "overdue_every": policy.overdue_every,
@@ -261,6 +269,15 @@ def _in_force(session):
             **{key: current[key] for key in REPORT_KEYS}}
 
 
+def _switch_on(value):
+    # Left blank, the date of the configuration (by default Decree 42/2022's 01/08/2022).
+    if value is None:
+        value = date.fromisoformat(current_app.config["CLASS_SWITCH_ON"])
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise DomainError(_("The date is out of range."), field="class_switch_on")
+    return value
+
+
 def save(session, *, actor, now, values):
     """Check and store the settings page's values; audit what changed. Nothing on error."""
     target = _share(values["target_share"], "target_share")
@@ -268,6 +285,7 @@ def save(session, *, actor, now, values):
     target_day = values["target_on"]
     if target_day is not None and not FIRST_DAY <= target_day <= LAST_DAY:
         raise DomainError(_("The date is out of range."), field="target_on")
+    switch_on = _switch_on(values.get("class_switch_on"))
     policy = _policy(values)
     days_off = parse_dates(values[EXTRA_DAYS_OFF] or "", EXTRA_DAYS_OFF)
     makeup = parse_dates(values[MAKEUP_WORKDAYS] or "", MAKEUP_WORKDAYS)
@@ -277,7 +295,7 @@ def save(session, *, actor, now, values):
                             day=both[0].strftime("%d/%m/%Y")), field=MAKEUP_WORKDAYS)
     new = {"target_share": target, "national_share": national,
            "target_on": target_day.isoformat() if target_day else None,
-           "reminder_policy": policy,
+           "class_switch_on": switch_on.isoformat(), "reminder_policy": policy,
            EXTRA_DAYS_OFF: [d.isoformat() for d in days_off],
            MAKEUP_WORKDAYS: [d.isoformat() for d in makeup], **_crontabs(values),
            **_report(values)}

@@ -4,14 +4,14 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from taskforce import permissions
 from taskforce.extensions import db
-from taskforce.services import catalog, notifications
+from taskforce.services import catalog, clock, notifications, online_classes, settings
 
 LABELS = {
     # roles
@@ -101,6 +101,23 @@ def url_with(**changes):
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def class_switch_on():
+    """The settings' switch date of the class vocabulary, read once per request."""
+    if "class_switch_on" not in g:
+        g.class_switch_on = settings.class_switch_on(db.session)
+    return g.class_switch_on
+
+
+def class_label(level, on=None):
+    """The words for a stored level in the vocabulary in force on ``on`` (today by default)."""
+    return online_classes.class_label(level, on or clock.today(), class_switch_on())
+
+
+def class_choices(on=None):
+    """``[(level, label)]`` of the classes to choose from on ``on`` (today by default)."""
+    return online_classes.choices(on or clock.today(), class_switch_on())
+
+
 def pending_claim_count():
     """How many level claims await verification (one COUNT, asked only by the nav)."""
     return catalog.count_pending(db.session)
@@ -112,9 +129,11 @@ def unread_notification_count():
 
 
 def register(app):
-    app.jinja_env.filters.update(date=format_date, number=number, percent=percent, label=label)
+    app.jinja_env.filters.update(date=format_date, number=number, percent=percent, label=label,
+                                 class_label=class_label)
     app.jinja_env.globals.update(can=can, url_with=url_with, get_locale=get_locale)
-    app.jinja_env.globals.update(pending_claim_count=pending_claim_count)
+    app.jinja_env.globals.update(pending_claim_count=pending_claim_count,
+                                 class_label=class_label, class_choices=class_choices)
     app.jinja_env.globals.update(unread_notification_count=unread_notification_count)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

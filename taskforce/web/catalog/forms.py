@@ -6,13 +6,13 @@ from wtforms import BooleanField, DateField, SelectField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from taskforce.services.catalog import LEVELS, PREREQUISITES
+from taskforce.services.catalog import PREREQUISITES
 from taskforce.web.forms import BaseForm
+from taskforce.web.helpers import class_choices
 
 
 class ClaimForm(BaseForm):
-    to_level = SelectField(_l("New level"), coerce=int,
-                           choices=[SelectChoice(n, _l("Level %(n)s", n=n)) for n in LEVELS])
+    to_level = SelectField(_l("New level"), coerce=int, choices=[])
     effective_on = DateField(_l("In effect since"), validators=[InputRequired()])
     online_processing = BooleanField(_l("Dossiers are submitted and processed online"))
     online_payment = BooleanField(
@@ -24,6 +24,12 @@ class ClaimForm(BaseForm):
                          validators=[Optional(), Length(max=4000)])
     evidence = FileField(_l("Evidence file (PDF, image, Word, Excel or text)"))
     submit = SubmitField(_l("Send the claim for verification"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Today's words (levels 1-4, or the classes since the switch date); the values are the
+        # stored levels either way.
+        self.to_level.choices = [SelectChoice(n, text) for n, text in class_choices()]
 
     def prerequisites(self):
         """The checklist boxes as ticked, keyed as the catalog service expects."""

@@ -31,6 +31,9 @@ class SettingsForm(BaseForm):
                           invalid_value_message=_l("Enter the date as dd/mm/yyyy."),
                           validators=[Optional()])
     national_share = _percent(_l("National share for comparison (%)"))
+    class_switch_on = DateField(
+        _l("Classes named “full online” / “partial online” from"), format=DATE_FORMATS,
+        invalid_value_message=_l("Enter the date as dd/mm/yyyy."), validators=[Optional()])
     reminder_days_before = StringField(
         _l("Remind this many working days before the due date (comma separated)"),
         validators=[Optional(), Length(max=100)])
@@ -68,10 +71,10 @@ class SettingsForm(BaseForm):
         for name in ("extra_days_off", "makeup_workdays"):
             getattr(self, name).data = "\n".join(d.strftime("%d/%m/%Y") for d in values[name])
         self.report_recipients.data = "\n".join(values["report_recipients"])
-        for name in ("target_on", "reminder_days_before", "reminder_on_due_day",
-                     "reminder_overdue_every", "reminder_escalate_after", "review_weekly_cron",
-                     "review_monthly_cron", "report_province", "report_parent_body",
-                     "report_issuer", "report_symbol"):
+        for name in ("target_on", "class_switch_on", "reminder_days_before",
+                     "reminder_on_due_day", "reminder_overdue_every", "reminder_escalate_after",
+                     "review_weekly_cron", "review_monthly_cron", "report_province",
+                     "report_parent_body", "report_issuer", "report_symbol"):
             getattr(self, name).data = values[name]
 
     def values(self):
