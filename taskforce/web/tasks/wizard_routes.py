@@ -4,7 +4,7 @@ The wizard keeps no state on the server: step 2 carries step 1 in hidden fields,
 final POST checks all of it again before any task is made.
 """
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -12,10 +12,9 @@ from flask_login import current_user
 from taskforce.extensions import db
 from taskforce.permissions import require
 from taskforce.services import assignment, clock, roster, settings, units
-from taskforce.services.errors import DomainError
+from taskforce.web.submit import apply_error, attempt, submit
 from taskforce.web.tasks import bp
 from taskforce.web.tasks.wizard_forms import WizardForm, read_choices, read_ticks
-from taskforce.web.utils import apply_error
 
 
 def _form():
@@ -45,38 +44,39 @@ def _step2(form, plans, ticks=None, failed_unit=None):
 
 
 def _posted_ticks(unit_ids):
-    try:
-        return read_ticks(request.form, unit_ids)
-    except DomainError:
-        return None
+    """The services ticked on step 2, or None when the post names unknown ones."""
+    return attempt(lambda: read_ticks(request.form, unit_ids)).value
+
+
+def _assigned(made):
+    return ngettext("%(num)s upgrade task has been assigned.",
+                    "%(num)s upgrade tasks have been assigned.", len(made))
 
 
 def _create(form):
     unit_ids = list(dict.fromkeys(form.units.data))
     today = clock.today()
-    try:
-        made = assignment.assign(db.session, actor=current_user, today=today,
-                                 common=form.common(), now=clock.now(),
-                                 choices=read_choices(request.form, unit_ids))
-    except DomainError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return _review(form, today, ticks=_posted_ticks(unit_ids),
-                       failed_unit=getattr(error, "unit_id", None))
-    db.session.commit()
-    flash(ngettext("%(num)s upgrade task has been assigned.",
-                   "%(num)s upgrade tasks have been assigned.", len(made)), "success")
-    return redirect(url_for("tasks.index"))
+    # A refusal names the unit in its message, so it goes above the whole review.
+    made = submit(lambda: assignment.assign(
+        db.session, actor=current_user, today=today, common=form.common(), now=clock.now(),
+        choices=read_choices(request.form, unit_ids)), _assigned, form=form, above=True)
+    if made.ok:
+        return redirect(url_for("tasks.index"))
+    return _review(form, today, ticks=_posted_ticks(unit_ids),
+                   failed_unit=getattr(made.error, "unit_id", None))
+
+
+def _plan(form, today):
+    assignment.check_common(form.common(), today)
+    return assignment.plan(db.session, unit_ids=form.units.data, today=today)
 
 
 def _review(form, today, **kw):
-    try:
-        assignment.check_common(form.common(), today)
-        plans = assignment.plan(db.session, unit_ids=form.units.data, today=today)
-    except DomainError as error:
-        apply_error(form, error)
+    planned = attempt(lambda: _plan(form, today))
+    if not planned.ok:
+        apply_error(form, planned.error)
         return _step1(form)
-    return _step2(form, plans, **kw)
+    return _step2(form, planned.value, **kw)
 
 
 @bp.route("/tasks/assign", methods=["GET", "POST"])
