@@ -2,7 +2,7 @@
 
 from io import BytesIO
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,12 +10,13 @@ from taskforce.extensions import db
 from taskforce.models import Attachment, ClaimStatus, LevelChange, Service
 from taskforce.permissions import get_or_404, require
 from taskforce.services import catalog, clock, files, online_classes, settings, units
-from taskforce.services.errors import DomainError, NotFound
+from taskforce.services.errors import NotFound
 from taskforce.services.exports import XLSX_MIMETYPE
 from taskforce.web.catalog import bp
 from taskforce.web.catalog.forms import ClaimForm, ConfirmForm, ReturnForm
 from taskforce.web.helpers import is_safe_next
-from taskforce.web.utils import apply_error, int_arg, paginate
+from taskforce.web.submit import submit
+from taskforce.web.utils import int_arg, paginate, upload_settings
 
 
 def _filters():
@@ -75,21 +76,12 @@ def _new_claim_form(service):
 def claim(service_id):
     service = get_or_404(Service, service_id, current_user, "services.claim")
     form = _new_claim_form(service)
-    if form.validate_on_submit():
-        try:
-            catalog.claim_with_upload(
-                db.session, service, actor=current_user, to_level=form.to_level.data,
-                effective_on=form.effective_on.data, today=clock.today(),
-                upload=form.evidence.data, upload_dir=current_app.config["UPLOAD_DIR"],
-                max_bytes=current_app.config["MAX_UPLOAD_BYTES"], note=form.note.data,
-                prerequisites=form.prerequisites())
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The claim has been sent for verification."), "success")
-            return redirect(url_for("catalog.detail", service_id=service.id))
+    if submit(lambda: catalog.claim_with_upload(
+            db.session, service, actor=current_user, to_level=form.to_level.data,
+            effective_on=form.effective_on.data, today=clock.today(), upload=form.evidence.data,
+            note=form.note.data, prerequisites=form.prerequisites(), **upload_settings()),
+            _("The claim has been sent for verification."), form=form).ok:
+        return redirect(url_for("catalog.detail", service_id=service.id))
     return render_template("catalog/claim.html", form=form, service=service)
 
 
@@ -111,14 +103,9 @@ def _back():
 def verify(change_id):
     change = get_or_404(LevelChange, change_id, current_user, "claims.verify")
     if ConfirmForm().validate_on_submit():
-        try:
-            catalog.verify_claim(db.session, change, actor=current_user, now=clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The claim has been verified."), "success")
+        submit(lambda: catalog.verify_claim(db.session, change, actor=current_user,
+                                            now=clock.now()),
+               _("The claim has been verified."))
     return redirect(_back())
 
 
@@ -127,17 +114,10 @@ def verify(change_id):
 def return_claim(change_id):
     change = get_or_404(LevelChange, change_id, current_user, "claims.verify")
     form = ReturnForm()
-    if form.validate_on_submit():
-        try:
-            catalog.return_claim(db.session, change, actor=current_user,
-                                 reason=form.reason.data, now=clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The claim has been returned to the claimant."), "success")
-            return redirect(_back())
+    if submit(lambda: catalog.return_claim(db.session, change, actor=current_user,
+                                           reason=form.reason.data, now=clock.now()),
+              _("The claim has been returned to the claimant."), form=form).ok:
+        return redirect(_back())
     return render_template("catalog/return.html", form=form, change=change)
 
 
