@@ -13,8 +13,8 @@ from taskforce.models import Role
 from taskforce.permissions import can, public, require
 from taskforce.services import calendar as deadlines
 from taskforce.services import clock, units
-from taskforce.services.errors import DomainError
 from taskforce.web.forms import BaseForm
+from taskforce.web.submit import attempt
 from taskforce.web.tasks import bp
 from taskforce.web.utils import int_arg
 
@@ -57,11 +57,11 @@ def _day_names():
 
 
 def _month(today):
-    try:
-        return deadlines.parse_month(request.args.get("month"), today)
-    except DomainError as error:
-        flash(error.message, "warning")
-        return today.replace(day=1)
+    month = attempt(lambda: deadlines.parse_month(request.args.get("month"), today))
+    if month.ok:
+        return month.value
+    flash(month.error.message, "warning")
+    return today.replace(day=1)
 
 
 @bp.route("/calendar")
