@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from taskforce.models import RecoveryCode
 from taskforce.models.types import utcnow
-from taskforce.services import audit
+from taskforce.services import accounts, audit
 from taskforce.services.errors import DomainError
 
 RECOVERY_CODES = 10
@@ -64,6 +64,13 @@ def disable(session, user, *, actor):
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.end_sessions()
     audit.record(session, actor, "user.2fa_off", user, summary=user.email)
+
+
+def turn_off(session, user, *, password):
+    """Turn the user's own two-factor log-in off once their password confirms it is them."""
+    if not accounts.check_password(user, password):
+        raise DomainError(_("The password is not correct."), field="password")
+    disable(session, user, actor=user)
 
 
 def _new_recovery_codes(session, user):

@@ -25,11 +25,16 @@ class Outcome(NamedTuple):
 NOT_RUN = Outcome(ok=False)
 
 
-def attempt(call):
-    """Run ``call``, catching its refusal; write, commit and show nothing."""
+def attempt(call, *, form=None):
+    """Run ``call``, a reading or a check that may refuse; nothing is committed or rolled back.
+
+    The refusal is shown on ``form`` when one is given.
+    """
     try:
         return Outcome(ok=True, value=call())
     except DomainError as error:
+        if form is not None:
+            _apply_error(form, error)
         return Outcome(ok=False, error=error)
 
 
@@ -59,10 +64,10 @@ def _show(error, form, above):
     if form is None:
         flash(error.message, "error")
     else:
-        apply_error(form, error, above=above)
+        _apply_error(form, error, above=above)
 
 
-def apply_error(form, error, *, above=False):
+def _apply_error(form, error, *, above=False):
     """Show a domain error under the field it names, or above the form."""
     field = getattr(form, error.field, None) if error.field and not above else None
     if field is not None and hasattr(field, "errors"):

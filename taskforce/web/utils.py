@@ -10,17 +10,6 @@ from taskforce.services.bounds import parse_int
 MAX_PAGE = 999_999
 
 
-def apply_error(form, error):
-    """Show a domain error under the field it names, or above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        if not isinstance(field.errors, list):
-            field.errors = list(field.errors)
-        field.errors.append(error.message)
-    else:
-        form.form_errors.append(error.message)
-
-
 def page_arg(name="page"):
     """The requested page number, 1 when missing or nonsense."""
     return parse_int(request.args.get(name), low=1, high=MAX_PAGE) or 1

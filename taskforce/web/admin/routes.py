@@ -10,7 +10,7 @@ from taskforce.permissions import get_or_404, require
 from taskforce.services import accounts, audit_log, clock, units
 from taskforce.web.admin import bp
 from taskforce.web.admin.forms import OBJECT_LABELS, AuditFilterForm, UnitForm, UserForm
-from taskforce.web.submit import apply_error, attempt, submit
+from taskforce.web.submit import attempt, submit
 from taskforce.web.utils import paginate
 
 
@@ -91,11 +91,8 @@ def _audit_filters(form):
 
 def _audit_query(form):
     """The events the filters ask for; when they cannot be used, every event and why not."""
-    searched = attempt(lambda: audit_log.search(_audit_filters(form), clock.zone()))
-    if searched.ok:
-        return searched.value
-    apply_error(form, searched.error)
-    return audit_log.search(audit_log.Filters(), clock.zone())
+    searched = attempt(lambda: audit_log.search(_audit_filters(form), clock.zone()), form=form)
+    return searched.value if searched.ok else audit_log.search(audit_log.Filters(), clock.zone())
 
 
 @bp.route("/admin/audit")

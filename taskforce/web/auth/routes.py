@@ -13,10 +13,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from taskforce.extensions import db, limiter
-from taskforce.models import User
 from taskforce.permissions import public, signed_in
 from taskforce.services import accounts, twofactor
-from taskforce.services.errors import DomainError
 from taskforce.web.auth import bp
 from taskforce.web.auth.forms import (
     ChangePasswordForm,
@@ -26,7 +24,7 @@ from taskforce.web.auth.forms import (
     LoginForm,
 )
 from taskforce.web.helpers import is_safe_next
-from taskforce.web.utils import apply_error
+from taskforce.web.submit import submit
 
 PENDING = "pending_2fa"
 SETUP = "totp_setup"
@@ -90,8 +88,8 @@ def login():
 @limiter.limit(_per_address, methods=["POST"], deduct_when=_failed)
 def login_code():
     pending = session.get(PENDING) or {}
-    user = db.session.get(User, pending.get("id") or 0)
-    if user is None or not user.active or user.session_token != pending.get("token"):
+    user = accounts.pending_login(db.session, pending.get("id"), pending.get("token"))
+    if user is None:
         session.pop(PENDING, None)
         return redirect(url_for("auth.login"))
     form = CodeForm()
@@ -137,17 +135,11 @@ def logout():
 @signed_in
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(db.session, current_user, current=form.current.data,
-                                     new=form.new.data)
-        except DomainError as error:
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # the session id changed
-            flash(_("Your password has been changed. Other sessions have ended."), "success")
-            return redirect(url_for("dashboard.index"))
+    if submit(lambda: accounts.change_password(db.session, current_user, current=form.current.data,
+                                               new=form.new.data),
+              _("Your password has been changed. Other sessions have ended."), form=form).ok:
+        login_user(current_user._get_current_object())  # the session id changed
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form)
 
 
@@ -160,15 +152,11 @@ def two_factor():
     secret = session.get(SETUP) or twofactor.new_secret()
     session[SETUP] = secret
     form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            codes = twofactor.enable(db.session, user, secret=secret, code=form.code.data)
-        except DomainError as error:
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            session.pop(SETUP, None)
-            return render_template("auth/recovery_codes.html", codes=codes)
+    enabled = submit(lambda: twofactor.enable(db.session, user, secret=secret,
+                                              code=form.code.data), form=form)
+    if enabled.ok:
+        session.pop(SETUP, None)
+        return render_template("auth/recovery_codes.html", codes=enabled.value)
     uri = twofactor.provisioning_uri(user, secret)
     return render_template("auth/two_factor_setup.html", form=form, secret=secret,
                            qr=twofactor.qr_svg(uri))
@@ -176,19 +164,10 @@ def two_factor():
 
 def _two_factor_on(user):
     form = DisableTwoFactorForm()
-    if form.validate_on_submit():
-        if not accounts.check_password(user, form.password.data):
-            form.password.errors.append(_("The password is not correct."))
-        else:
-            try:
-                twofactor.disable(db.session, user, actor=user)
-            except DomainError as error:
-                apply_error(form, error)
-            else:
-                db.session.commit()
-                login_user(user)
-                flash(_("Two-factor log-in is off."), "info")
-                return redirect(url_for("auth.two_factor"))
+    if submit(lambda: twofactor.turn_off(db.session, user, password=form.password.data),
+              _("Two-factor log-in is off."), category="info", form=form).ok:
+        login_user(user)
+        return redirect(url_for("auth.two_factor"))
     return render_template("auth/two_factor_on.html", form=form,
                            required=twofactor.is_required(user))
 

@@ -13,10 +13,9 @@ from taskforce.extensions import db
 from taskforce.models import Role
 from taskforce.permissions import require
 from taskforce.services import catalog_import, clock, spreadsheets
-from taskforce.services.errors import DomainError
 from taskforce.web.catalog import bp
 from taskforce.web.catalog.import_forms import STORED_NAME, ConfirmImportForm, ImportForm
-from taskforce.web.utils import apply_error
+from taskforce.web.submit import attempt, submit
 
 # A preview lists this many additions and changes; the counts cover them all.
 PREVIEW_LIMIT = 200
@@ -89,11 +88,9 @@ def import_catalog():
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.stream.read(spreadsheets.MAX_FILE_BYTES + 1)
-        try:
-            plan = _plan(form.kind.data, data, upload.filename)
-        except DomainError as error:
-            apply_error(form, error)
-        else:
+        planned = attempt(lambda: _plan(form.kind.data, data, upload.filename), form=form)
+        if planned.ok:
+            plan = planned.value
             token = _store(data, upload.filename) if plan.ok and plan.has_work else None
             return _preview(plan, token)
     return render_template("catalog/import.html", form=form)
@@ -108,18 +105,18 @@ def import_confirm():
         flash(_("This file is no longer waiting for confirmation: it was imported already, or "
                 "its preview is more than a day old. Upload it again."), "warning")
         return redirect(url_for("catalog.import_catalog"))
-    try:
-        plan = catalog_import.import_file(
-            db.session, form.kind.data, data, form.filename.data, actor=current_user,
-            verified=_verified(), today=clock.today(), now=clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    imported = submit(lambda: catalog_import.import_file(
+        db.session, form.kind.data, data, form.filename.data, actor=current_user,
+        verified=_verified(), today=clock.today(), now=clock.now()), _imported)
+    if not imported.ok:
         return redirect(url_for("catalog.import_catalog"))
-    if not plan.ok:
-        db.session.rollback()
-        return _preview(plan, None)
-    db.session.commit()
-    flash(_("The file has been imported: %(added)s added, %(changed)s changed.",
-            added=len(plan.additions), changed=len(plan.changes)), "success")
+    if not imported.value.ok:  # a plan with errors: import_file wrote nothing
+        return _preview(imported.value, None)
     return redirect(url_for("catalog.index"))
+
+
+def _imported(plan):
+    if not plan.ok:
+        return None
+    return _("The file has been imported: %(added)s added, %(changed)s changed.",
+             added=len(plan.additions), changed=len(plan.changes))

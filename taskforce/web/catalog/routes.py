@@ -10,12 +10,11 @@ from taskforce.extensions import db
 from taskforce.models import Attachment, ClaimStatus, LevelChange, Service
 from taskforce.permissions import get_or_404, require
 from taskforce.services import catalog, clock, files, online_classes, settings, units
-from taskforce.services.errors import NotFound
 from taskforce.services.exports import XLSX_MIMETYPE
 from taskforce.web.catalog import bp
 from taskforce.web.catalog.forms import ClaimForm, ConfirmForm, ReturnForm
 from taskforce.web.helpers import is_safe_next
-from taskforce.web.submit import submit
+from taskforce.web.submit import attempt, submit
 from taskforce.web.utils import int_arg, paginate, upload_settings
 
 
@@ -127,11 +126,10 @@ def evidence(attachment_id):
     attachment = get_or_404(Attachment, attachment_id)
     if not files.can_download(current_user, attachment):
         abort(403)
-    try:
-        stream = files.open_attachment(attachment, current_app.config["UPLOAD_DIR"])
-    except NotFound:
+    opened = attempt(lambda: files.open_attachment(attachment, current_app.config["UPLOAD_DIR"]))
+    if not opened.ok:
         abort(404)
-    response = send_file(stream, mimetype=attachment.content_type, as_attachment=True,
+    response = send_file(opened.value, mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.original_name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -12,7 +12,7 @@ from flask_login import current_user
 from taskforce.extensions import db
 from taskforce.permissions import require
 from taskforce.services import assignment, clock, roster, settings, units
-from taskforce.web.submit import apply_error, attempt, submit
+from taskforce.web.submit import attempt, submit
 from taskforce.web.tasks import bp
 from taskforce.web.tasks.wizard_forms import WizardForm, read_choices, read_ticks
 
@@ -72,11 +72,8 @@ def _plan(form, today):
 
 
 def _review(form, today, **kw):
-    planned = attempt(lambda: _plan(form, today))
-    if not planned.ok:
-        apply_error(form, planned.error)
-        return _step1(form)
-    return _step2(form, planned.value, **kw)
+    planned = attempt(lambda: _plan(form, today), form=form)
+    return _step2(form, planned.value, **kw) if planned.ok else _step1(form)
 
 
 @bp.route("/tasks/assign", methods=["GET", "POST"])
