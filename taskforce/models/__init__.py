@@ -4,6 +4,7 @@ from taskforce.models.audit import AuditEvent
 from taskforce.models.catalog import LevelChange, Service, ServiceUsage
 from taskforce.models.enums import (
     OPEN_TASK_STATUSES,
+    TASK_TRANSITIONS,
     ClaimStatus,
     Decision,
     OnlineClass,
@@ -32,6 +33,7 @@ from taskforce.models.users import RecoveryCode, User
 
 __all__ = [
     "OPEN_TASK_STATUSES",
+    "TASK_TRANSITIONS",
     "Attachment",
     "AuditEvent",
     "ClaimStatus",

@@ -65,6 +65,16 @@ OPEN_TASK_STATUSES = (
     TaskStatus.REPORTED,
     TaskStatus.RETURNED,
 )
+# The workflow: which status may follow which. Closed tasks (done, cancelled) go nowhere.
+# Kept with the statuses so that the services (which move tasks) and the permissions (which
+# say what a user may do to a task now) read the same table.
+TASK_TRANSITIONS = {
+    TaskStatus.NEW: frozenset({TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED}),
+    TaskStatus.IN_PROGRESS: frozenset({TaskStatus.REPORTED, TaskStatus.CANCELLED}),
+    TaskStatus.REPORTED: frozenset({TaskStatus.DONE, TaskStatus.RETURNED, TaskStatus.CANCELLED}),
+    TaskStatus.RETURNED: frozenset({TaskStatus.IN_PROGRESS, TaskStatus.REPORTED,
+                                    TaskStatus.CANCELLED}),
+}
 
 
 class Priority(StrEnum):

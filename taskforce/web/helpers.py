@@ -92,6 +92,16 @@ def can(action, obj=None):
     return permissions.can(current_user, action, obj)
 
 
+def task_actions(task):
+    """What the current user may do to ``task`` now (``permissions.task_actions``)."""
+    return permissions.task_actions(current_user, task)
+
+
+def role_label(user):
+    """The words for ``user``'s role."""
+    return label(user.role)
+
+
 def url_with(**changes):
     """The current page's URL with some query arguments changed (for filters and paging)."""
     args = request.args.to_dict()
@@ -130,8 +140,9 @@ def unread_notification_count():
 
 def register(app):
     app.jinja_env.filters.update(date=format_date, number=number, percent=percent, label=label,
-                                 class_label=class_label)
-    app.jinja_env.globals.update(can=can, url_with=url_with, get_locale=get_locale)
+                                 role_label=role_label, class_label=class_label)
+    app.jinja_env.globals.update(can=can, task_actions=task_actions, url_with=url_with,
+                                 get_locale=get_locale)
     app.jinja_env.globals.update(pending_claim_count=pending_claim_count,
                                  class_label=class_label, class_choices=class_choices)
     app.jinja_env.globals.update(unread_notification_count=unread_notification_count)

@@ -587,8 +587,7 @@ def test_verifying_from_the_catalog_queue_updates_the_stored_task_progress(app):
     task.services = [first, second]
     claim = factories.level_change(first, 4, date(2020, 11, 1), status="pending")
     db.session.commit()
-    catalog.verify_claim(db.session, claim, actor=leader,
-                         now=datetime(2020, 11, 2, tzinfo=UTC))
+    tasks.verify_claim(db.session, claim, actor=leader, now=datetime(2020, 11, 2, tzinfo=UTC))
     db.session.commit()
     assert db.session.get(Task, task.id).progress == 50
 

@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from taskforce.extensions import db
-from taskforce.models import Role
-from taskforce.permissions import require
+from taskforce.permissions import can, require
 from taskforce.services import catalog_import, clock, spreadsheets
 from taskforce.web.catalog import bp
 from taskforce.web.catalog.import_forms import STORED_NAME, ConfirmImportForm, ImportForm
@@ -65,7 +64,7 @@ def _take(token):
 
 
 def _verified():
-    return current_user.role in (Role.ADMIN, Role.LEADER)
+    return can(current_user, "catalog.import_verified")
 
 
 def _plan(kind, data, filename):

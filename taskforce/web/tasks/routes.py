@@ -31,7 +31,8 @@ MAX_DAYS = 3650
 @bp.context_processor
 def task_labels():
     return {"status_label": tasks.status_label, "class_label": tasks.class_label,
-            "kind_label": tasks.kind_label, "priority_label": tasks.priority_label}
+            "kind_label": tasks.kind_label, "priority_label": tasks.priority_label,
+            "status_choices": tasks.status_choices}
 
 
 def _filters():
@@ -176,8 +177,7 @@ def _render_detail(task, update_form=None, claim_form=None):
     return render_template(
         "tasks/detail.html", task=task, today=today, data=tasks.task_page(db.session, task, today),
         update_form=update_form or _update_form(task), claim_form=claim_form or _claim_form(task),
-        accept_form=AcceptForm(), decide_form=DecideForm(),
-        pending_extension=tasks.pending_extension(task), is_open=tasks.is_open(task))
+        accept_form=AcceptForm(), decide_form=DecideForm())
 
 
 @bp.route("/tasks/<int:task_id>")

@@ -1,0 +1,56 @@
+"""The check every task write starts with: is it an action the actor may take now?
+
+``permissions.task_actions`` answers for the task page's buttons and, through
+``permissions.refusal``, for the services; this module only says in words why not.
+"""
+
+from flask_babel import gettext as _
+
+from taskforce import permissions
+from taskforce.services.errors import DomainError, PermissionDenied
+
+
+def _denied(permission):
+    # Built per call: the words follow the request's language.
+    return {
+        "tasks.manage": _("Only the leadership may create, edit or cancel tasks."),
+        "tasks.log": _("You may not log status on this task."),
+        "claims.verify": _("Only the leadership or a verifier may accept or return a task."),
+    }[permission]
+
+
+def _not_now(name, state):
+    if state == "open":
+        return _("This task is closed: it takes no more updates."), None
+    return {
+        ("extend", "no_pending_extension"): (
+            _("An extension is already awaiting a decision."), "requested_due_on"),
+        ("accept", "may_be_done"): (_("Only a task reported done can be accepted."), None),
+        ("return", "may_be_returned"): (_("Only a task reported done can be returned."), None),
+        ("edit", "not_cancelled"): (_("A cancelled task cannot be edited."), None),
+        ("cancel", "may_be_cancelled"): (_("Only an open task can be cancelled."), None),
+        ("decide_extension", "pending_extension"): (
+            _("This request has already been decided."), None),
+    }[name, state]
+
+
+def check_manager(actor):
+    """Refuse unless ``actor`` may create, edit and cancel tasks."""
+    if not permissions.can(actor, "tasks.manage"):
+        raise PermissionDenied(_denied("tasks.manage"))
+
+
+def check_action(actor, task, name):
+    """Refuse the action ``name`` on ``task`` unless it is in ``task_actions(actor, task)``."""
+    missing = permissions.refusal(actor, task, name)
+    if missing is None:
+        return
+    if missing in permissions.RULES:
+        raise PermissionDenied(_denied(missing))
+    raise state_error(name, missing)
+
+
+def state_error(name, state):
+    """The error saying that the task is not in ``state``, which the action ``name`` needs."""
+    message, field = _not_now(name, state)
+    return DomainError(message, field=field)
