@@ -36,12 +36,13 @@ NEW_CLASSES = {1: (1, 2), 3: (3,), 4: (4,)}
 # "dịch vụ công trực tuyến"... Folded, without accents.
 _FILLER = re.compile(r"\b(?:dich vu cong truc tuyen|dich vu cong|dich vu|dvctt|dvc|dv|"
                      r"truc tuyen|tt|cong)\b")
+_INFORMATION = re.compile(r"\b(?:cung cap thong tin|thong tin|chua truc tuyen|khong truc tuyen|"
+                          r"information only|not online)\b")
 # The classes' names, the app's own English labels included (an export read back in).
 _PHRASES = (
     (re.compile(r"\b(?:toan trinh|full online|full)\b"), FULL),
     (re.compile(r"\b(?:mot phan|1 phan|partial online|partial)\b"), PARTIAL),
-    (re.compile(r"\b(?:cung cap thong tin|thong tin|chua truc tuyen|khong truc tuyen|"
-                r"information only|not online)\b"), 1),
+    (_INFORMATION, 1),
 )
 _LEVEL = re.compile(r"\b(?:muc do|muc|md|level|cap do)\s*(?:so\s*)?([1-4]|iv|iii|ii|i)\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -107,3 +108,16 @@ def parse_class(value):
     elif text:
         return None
     return found.pop() if len(found) == 1 else None
+
+
+def names_class_of(value, level):
+    """Whether a cell names the class a stored level is in.
+
+    "Information only" is the new vocabulary's word for levels 1 and 2 alike, so it leaves a
+    service at either level where it is; any other spelling must name the level itself.
+    """
+    found = parse_class(value)
+    if found == level:
+        return True
+    return (found == 1 and level in NEW_CLASSES[1]
+            and _INFORMATION.search(_normal(str(value))) is not None)

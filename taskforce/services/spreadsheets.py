@@ -20,6 +20,7 @@ from itertools import chain, islice
 from flask_babel import gettext as _
 
 from taskforce.services.errors import DomainError
+from taskforce.services.online_classes import parse_class
 from taskforce.services.text import clean, fold
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -43,7 +44,6 @@ DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 _PUNCTUATION = re.compile(r"[^0-9a-z]+")
 _NOTE = re.compile(r"\([^)]*\)")
 _COLUMN_NUMBER = re.compile(r"^\(\s*\d{1,2}\s*\)$")
-_LEVEL = re.compile(r"^(?:dvc(?:tt)?\s*)?(?:(?:muc\s*do|muc|level)\s*)?(\S+)$")
 _MONTH_YEAR = re.compile(r"^(?:thang\s*|t)?(\d{1,2})\s*[/.-]\s*(\d{4})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[/.-]\s*(\d{1,2})$")
 _COUNT = re.compile(r"^(?:\d+|\d{1,3}(?:[.,\s]\d{3})+)$")
@@ -314,24 +314,15 @@ def is_number(value):
 
 
 def parse_level(value):
-    """1-4 from 4, "4", "Mức độ 4", "Mức 4", "DVC mức độ 4" or "Level 4"."""
+    """The level (1-4) a cell names in either vocabulary: "Mức độ 4", "DVCTT toàn trình"..."""
     shown = text(value)
     if not shown:
         raise CellError(_("The level is missing."))
-    if is_number(value):
-        number = float(value)
-    else:
-        match = _LEVEL.match(fold(shown))
-        try:
-            number = float(match.group(1).replace(",", ".")) if match else None
-        except ValueError:
-            number = None
-        if number is None:
-            raise CellError(_("The level \"%(value)s\" is not a number from 1 to 4.",
-                              value=shown))
-    if not number.is_integer() or not 1 <= number <= 4:
-        raise CellError(_("The level must be from 1 to 4, not %(value)s.", value=shown))
-    return int(number)
+    level = parse_class(value)
+    if level is None:
+        raise CellError(_("The level \"%(value)s\" is not understood: write Mức độ 1 to 4, "
+                          "Toàn trình or Một phần.", value=shown))
+    return level
 
 
 def parse_date(value, *, today, label):

@@ -170,13 +170,61 @@ def test_tab_separated_utf16_as_excel_saves_unicode_text(units):
     assert service("4.000001", units["stp"]).level == 4
 
 
-@pytest.mark.parametrize("spelling", ["4", 4, 4.0, "Mức độ 4", "Mức 4", "DVC mức độ 4",
-                                      "mức độ  4", "MỨC ĐỘ 4", "Level 4"])
-def test_levels_in_each_spelling(units, spelling):
+@pytest.mark.parametrize(("spelling", "level"), [
+    ("4", 4), (4, 4), (4.0, 4), ("Mức độ 4", 4), ("Mức 4", 4), ("DVC mức độ 4", 4),
+    ("DVCTT mức độ 4", 4), ("mức độ  4", 4), ("MỨC ĐỘ 4", 4), ("Muc do 4", 4), ("Level 4", 4),
+    ("Toàn trình", 4), ("toàn trình", 4), ("TOAN TRINH", 4), ("DVCTT toàn trình", 4),
+    ("DVC toàn trình", 4), ("Dịch vụ công trực tuyến toàn trình", 4),
+    ("Một phần", 3), ("mot phan", 3), ("TT một phần", 3), ("DVCTT một phần", 3),
+    ("Mức độ 3", 3), ("mức 2", 2), ("Cung cấp thông tin", 1)])
+def test_levels_in_each_spelling(units, spelling, level):
     data = xlsx([["Mã thủ tục", "Tên thủ tục", "Cơ quan thực hiện", "Mức độ"],
                  ["5.000001", "Thủ tục B", "Sở Tư pháp", spelling]])
     import_catalog(data)
-    assert service("5.000001", units["stp"]).level == 4
+    assert service("5.000001", units["stp"]).level == level
+
+
+@pytest.mark.parametrize("header", ["Mức độ", "Mức độ DVC", "Mức độ cung cấp DVCTT",
+                                    "Hình thức cung cấp", "Loại DVCTT", "MỨC ĐỘ DVCTT",
+                                    "Hinh thuc cung cap (*)", "level", "class"])
+def test_the_class_column_under_each_header_officials_give_it(units, header):
+    data = csv_bytes([["Mã TTHC", "Tên TTHC", "Cơ quan thực hiện", header],
+                      ["5.000002", "Thủ tục E", "STP", "DVCTT một phần"]])
+    import_catalog(data, "f.csv")
+    assert service("5.000002", units["stp"]).level == 3
+
+
+def test_information_only_leaves_a_level_1_or_2_service_as_it_is(units):
+    two = factories.service(units["stp"], level=2, code="5.000003")
+    one = factories.service(units["stp"], level=1, code="5.000004")
+    four = factories.service(units["stp"], level=4, code="5.000005")
+    db.session.commit()
+    data = csv_bytes([["code", "name", "unit", "Hình thức cung cấp"],
+                      ["5.000003", two.name, "STP", "Cung cấp thông tin"],
+                      ["5.000004", one.name, "STP", "Cung cấp thông tin"],
+                      ["5.000005", four.name, "STP", "Cung cấp thông tin"]])
+    plan = catalog_plan(data, "f.csv")
+    assert plan.unchanged == 2
+    assert [(c.service.code, c.level) for c in plan.changes] == [("5.000005", 1)]
+    # The old vocabulary names level 1 itself.
+    data = csv_bytes([["code", "name", "unit", "level"], ["5.000003", two.name, "STP", "1"]])
+    assert [c.level for c in catalog_plan(data, "f.csv").changes] == [1]
+
+
+def test_an_unknown_class_is_an_error_on_its_row_and_nothing_is_written(units):
+    svc = factories.service(units["stp"], level=3, code="5.000006")
+    db.session.commit()
+    data = xlsx([TITLE, ["Mã thủ tục", "Tên thủ tục", "Cơ quan thực hiện", "Loại DVCTT"],
+                 ["5.000006", svc.name, "STP", "Toàn trình"],
+                 ["5.000007", "Thủ tục F", "STP", "Toàn phần"],
+                 ["5.000008", "Thủ tục G", "STP", "Mức độ 4 (một phần)"],
+                 ["5.000009", "Thủ tục H", "STP", "DVCTT mức độ 5"]])
+    errors = errors_of(data, "f.xlsx")
+    assert [row for row, _m in errors] == [4, 5, 6]
+    assert "Toàn phần" in errors[0][1] and "Toàn trình or Một phần" in errors[0][1]
+    assert "Mức độ 4 (một phần)" in errors[1][1] and "DVCTT mức độ 5" in errors[2][1]
+    db.session.refresh(svc)
+    assert svc.level == 3
 
 
 @pytest.mark.parametrize("written", ["so tu phap", "SỞ  TƯ PHÁP", " Sở Tư Pháp ", "stp",
@@ -473,6 +521,58 @@ def test_usage_errors_are_listed_by_row_and_nothing_is_written(catalog):
     assert "13/2020" in messages[9]
     assert "row 10" in messages[11]
     assert "Sở Lạ" in messages[12]
+    assert counts() == before
+
+
+@pytest.mark.parametrize("header", ["Số hồ sơ số hóa", "Hồ sơ được số hóa", "Số hóa",
+                                    "SỐ HỒ SƠ ĐƯỢC SỐ HÓA", "so ho so so hoa", "digitised"])
+def test_usage_import_reads_digitised_dossiers_under_each_header(catalog, header):
+    data = csv_bytes([["Tháng", "Mã thủ tục", "Tổng số hồ sơ", "Hồ sơ trực tuyến", header],
+                      ["08/2020", "U.1", 10, 4, 7], ["09/2020", "U.1", 10, 4, ""]])
+    plan = usage_plan(data)
+    assert plan.errors == []
+    apply_usage_import(db.session, plan, actor=None, now=NOW)
+    db.session.commit()
+    assert db.session.execute(select(ServiceUsage.month, ServiceUsage.dossiers_digitised)
+                              .order_by(ServiceUsage.month)).all() == [
+        (date(2020, 8, 1), 7), (date(2020, 9, 1), None)]
+
+
+def test_digitised_dossiers_left_blank_or_out_keep_what_was_imported(catalog):
+    factories.usage(catalog["stp"], date(2020, 8, 1), total=10, online=4, digitised=6)
+    factories.usage(catalog["stp"], date(2020, 9, 1), total=10, online=4, digitised=6)
+    db.session.commit()
+    without = csv_bytes([["Tháng", "Mã thủ tục", "Tổng số hồ sơ", "Hồ sơ trực tuyến"],
+                         ["08/2020", "U.1", 10, 4], ["09/2020", "U.1", 12, 4]])
+    plan = usage_plan(without)
+    assert plan.unchanged == 1 and [f.row for f in plan.changes] == [3]
+    apply_usage_import(db.session, plan, actor=None, now=NOW)
+    changed = csv_bytes([["Tháng", "Mã thủ tục", "Tổng số hồ sơ", "Hồ sơ trực tuyến",
+                          "Hồ sơ được số hóa"], ["08/2020", "U.1", 10, 4, 9]])
+    plan = usage_plan(changed)
+    assert [f.row for f in plan.changes] == [2]
+    apply_usage_import(db.session, plan, actor=None, now=NOW)
+    db.session.commit()
+    assert db.session.execute(select(ServiceUsage.dossiers_total, ServiceUsage.dossiers_digitised)
+                              .order_by(ServiceUsage.month)).all() == [(10, 9), (12, 6)]
+
+
+def test_bad_digitised_figures_are_row_errors_and_nothing_is_written(catalog):
+    data = csv_bytes([["Tháng", "Mã thủ tục", "Tổng số hồ sơ", "Hồ sơ trực tuyến",
+                       "Số hồ sơ số hóa"],
+                      ["08/2020", "U.1", 10, 4, 3],
+                      ["09/2020", "U.1", 10, 4, 11],
+                      ["10/2020", "U.1", 10, 4, "nhiều"],
+                      ["11/2020", "U.1", 10, 4, -2]])
+    before = counts()
+    plan = usage_plan(data)
+    assert [row for row, _m in plan.errors] == [3, 4, 5]
+    messages = dict(plan.errors)
+    assert "Digitised dossiers (11) cannot be more than the total (10)" in messages[3]
+    assert "nhiều" in messages[4] and "-2" in messages[5]
+    with pytest.raises(DomainError):
+        apply_usage_import(db.session, plan, actor=None, now=NOW)
+    db.session.rollback()
     assert counts() == before
 
 

@@ -17,6 +17,7 @@ from taskforce.services.catalog_import.sheets import (
     unit_finder,
 )
 from taskforce.services.errors import DomainError
+from taskforce.services.online_classes import names_class_of
 from taskforce.services.spreadsheets import (
     NO,
     YES,
@@ -148,7 +149,7 @@ def _catalog_entry(row, parsed, service, today):
         if new is not None and new != getattr(service, key):
             updates[key] = (getattr(service, key), new)
     change = Change(row=row.number, service=service, updates=updates)
-    if parsed["level"] != service.level:
+    if not names_class_of(row.values.get("level"), service.level):
         change.level = parsed["level"]
         change.level_on = parsed["level_on"] or today
     return change if (updates or change.level is not None) else None

@@ -24,7 +24,12 @@ HEADERS = {
     "field": ("linh vuc", "field", "sector"),
     "unit": ("co quan thuc hien", "co quan", "don vi", "don vi thuc hien", "unit", "agency"),
     "tier": ("cap thuc hien", "cap", "tier"),
-    "level": ("muc do", "muc do dvc", "muc do dvctt", "muc do dich vu cong", "muc", "level"),
+    "level": ("muc do", "muc do dvc", "muc do dvctt", "muc do dich vu cong",
+              "muc do dich vu cong truc tuyen", "muc do cung cap", "muc do cung cap dvc",
+              "muc do cung cap dvctt", "muc do cung cap dich vu cong truc tuyen",
+              "hinh thuc cung cap", "hinh thuc cung cap dvctt", "loai dvctt", "loai dvc",
+              "loai dich vu cong truc tuyen", "phan loai dvctt", "muc", "level", "class",
+              "online class"),
     "level_on": ("ngay dat muc", "ngay dat muc do", "ngay dat", "level date", "date"),
     "fee": ("phi le phi", "phi", "le phi", "co thu phi", "thu phi", "fee", "has fee"),
     "month": ("thang", "thang bao cao", "ky bao cao", "month"),
@@ -34,6 +39,9 @@ HEADERS = {
                "online dossiers", "dossiers online"),
     "paid_online": ("thanh toan truc tuyen", "ho so thanh toan truc tuyen",
                     "so ho so thanh toan truc tuyen", "paid online", "dossiers paid online"),
+    "digitised": ("so ho so so hoa", "so ho so duoc so hoa", "ho so duoc so hoa",
+                  "ho so so hoa", "ho so da so hoa", "so hoa ho so", "so hoa", "digitised",
+                  "digitized", "dossiers digitised", "dossiers digitized"),
 }
 # How a missing column is named in messages: the names officials use, then the English one.
 COLUMN_NAMES = {

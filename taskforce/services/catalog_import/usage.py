@@ -37,7 +37,16 @@ class Figures:
     total: int
     online: int
     paid_online: int
+    # None when the sheet does not give it: the figure kept in the catalog stays.
+    digitised: int | None = None
     existing: ServiceUsage | None = None
+
+    def differs_from(self, usage):
+        """Whether the row changes what ``usage`` holds."""
+        digitised = usage.dossiers_digitised if self.digitised is None else self.digitised
+        return (usage.dossiers_total, usage.dossiers_online, usage.dossiers_paid_online,
+                usage.dossiers_digitised) != (self.total, self.online, self.paid_online,
+                                              digitised)
 
 
 def _usage_values(row, find_unit, services, today):
@@ -50,6 +59,7 @@ def _usage_values(row, find_unit, services, today):
                                                  label=_("Online dossiers"))),
         ("paid_online", "paid_online", lambda: parse_count(values.get("paid_online") or 0,
                                                            label=_("Dossiers paid online"))),
+        ("digitised", "digitised", lambda: _digitised(values.get("digitised"))),
         ("service", "code", lambda: _usage_service(values, find_unit, services)),
     ))
     problems = list(row.problems.values()) + problems
@@ -61,9 +71,20 @@ def _usage_values(row, find_unit, services, today):
         problems.append(_("Dossiers paid online (%(paid)s) cannot be more than the online "
                           "dossiers (%(online)s).", paid=parsed["paid_online"],
                           online=parsed["online"]))
+    if parsed.get("digitised") is not None and "total" in parsed \
+            and parsed["digitised"] > parsed["total"]:
+        problems.append(_("Digitised dossiers (%(digitised)s) cannot be more than the total "
+                          "(%(total)s).", digitised=parsed["digitised"], total=parsed["total"]))
     if problems:
         raise CellError(*problems)
     return parsed
+
+
+def _digitised(value):
+    # A blank cell, or no such column, means the sheet does not give the figure: not 0.
+    if text(value) == "":
+        return None
+    return parse_count(value, label=_("Digitised dossiers"))
 
 
 def _usage_service(values, find_unit, services):
@@ -103,9 +124,7 @@ def _classify_usage(plan, figures, existing):
         entry.existing = existing.get((entry.service.id, entry.month))
         if entry.existing is None:
             plan.additions.append(entry)
-        elif (entry.existing.dossiers_total, entry.existing.dossiers_online,
-              entry.existing.dossiers_paid_online) != (entry.total, entry.online,
-                                                        entry.paid_online):
+        elif entry.differs_from(entry.existing):
             plan.changes.append(entry)
         else:
             plan.unchanged += 1
@@ -133,7 +152,8 @@ def plan_usage_import(session, data, filename="", *, today):
         seen[key] = row.number
         figures.append(Figures(row=row.number, service=parsed["service"], month=parsed["month"],
                                total=parsed["total"], online=parsed["online"],
-                               paid_online=parsed["paid_online"]))
+                               paid_online=parsed["paid_online"],
+                               digitised=parsed["digitised"]))
     _classify_usage(plan, figures, _existing_usage(session, figures) if figures else {})
     return plan
 
@@ -145,11 +165,14 @@ def apply_usage_import(session, plan, *, actor, now):
     for entry in plan.additions:
         session.add(ServiceUsage(service_id=entry.service.id, month=entry.month,
                                  dossiers_total=entry.total, dossiers_online=entry.online,
-                                 dossiers_paid_online=entry.paid_online))
+                                 dossiers_paid_online=entry.paid_online,
+                                 dossiers_digitised=entry.digitised))
     for entry in plan.changes:
         entry.existing.dossiers_total = entry.total
         entry.existing.dossiers_online = entry.online
         entry.existing.dossiers_paid_online = entry.paid_online
+        if entry.digitised is not None:
+            entry.existing.dossiers_digitised = entry.digitised
     counts = {"added": len(plan.additions), "updated": len(plan.changes)}
     audit.record(session, actor, "usage.import", None, now=now, changes=counts,
                  summary=_("%(file)s: %(added)s added, %(updated)s updated.",
