@@ -1,16 +1,28 @@
-"""Who may do what: the one table of (role, action) and the ownership rules.
+"""Who may do what: the one table of (role, action), the ownership rules, the task actions.
 
-Views, the API and templates all ask ``can(user, action, obj)``; hiding a
-button is never the enforcement.
+Views, the API, services and templates all ask ``can(user, action, obj)``, or
+``task_actions(user, task)`` for what may be done to a task now; hiding a button is never
+the enforcement. Each ownership rule has its Python form (on a loaded object) beside its
+SQL form (a condition for list queries, through ``where``).
 """
 
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import false, or_, select, true
 
-from taskforce.extensions import db
-from taskforce.models import Role
+from taskforce.extensions import db, login_manager
+from taskforce.models import (
+    TASK_TRANSITIONS,
+    Decision,
+    Role,
+    Service,
+    Task,
+    TaskStatus,
+    Unit,
+    member_units,
+)
 
 ADMIN, LEADER, MEMBER, OFFICER, VIEWER = (
     Role.ADMIN,
@@ -20,6 +32,8 @@ ADMIN, LEADER, MEMBER, OFFICER, VIEWER = (
     Role.VIEWER,
 )
 EVERYONE = frozenset(Role)
+# The roles that work for one unit only: they see and act on their own unit's tasks.
+UNIT_BOUND = frozenset({OFFICER})
 
 # DESIGN §4. An action missing here is refused to everyone.
 RULES = {
@@ -28,12 +42,17 @@ RULES = {
     "roster.view": EVERYONE,
     "units.view": EVERYONE,
     "tasks.view": EVERYONE,
+    # Every unit's tasks at once (the unit filters of the lists and the calendar).
+    "tasks.view_every_unit": EVERYONE - UNIT_BOUND,
+    "units.tasks": EVERYONE,
     "reviews.view": EVERYONE,
     "tasks.manage": frozenset({LEADER}),
     "tasks.log": frozenset({LEADER, MEMBER, OFFICER}),
     "services.claim": frozenset({LEADER, MEMBER, OFFICER}),
     "claims.verify": frozenset({LEADER, MEMBER}),
     "catalog.edit": frozenset({ADMIN, LEADER}),
+    # Levels read from an imported catalog count as verified.
+    "catalog.import_verified": frozenset({ADMIN, LEADER}),
     "reviews.build": frozenset({ADMIN, LEADER}),
     "roster.manage": frozenset({ADMIN, LEADER}),
     "users.manage": frozenset({ADMIN}),
@@ -44,8 +63,16 @@ RULES = {
 }
 
 
-def _unit_of(obj):
-    return getattr(obj, "unit_id", None)
+# Ownership rules: the Python form of each, then its SQL form.
+
+def _in_own_unit(user, unit_id):
+    return user.role not in UNIT_BOUND or (unit_id is not None and unit_id == user.unit_id)
+
+
+def _in_own_unit_sql(user, column):
+    if user.role not in UNIT_BOUND:
+        return true()
+    return column == user.unit_id if user.unit_id else false()
 
 
 def _follows(user, task):
@@ -57,36 +84,79 @@ def _follows(user, task):
     return task.unit_id is not None and any(u.id == task.unit_id for u in member.units)
 
 
+def _follows_sql(member):
+    followed = select(member_units.c.unit_id).where(member_units.c.member_id == member.id)
+    return or_(Task.follower_id == member.id, Task.assignee_id == member.id,
+               Task.unit_id.in_(followed))
+
+
+def is_own_work(user, task):
+    """Whether ``task`` is ``user``'s own work: their unit's, or one their member follows."""
+    if user.role in UNIT_BOUND:
+        return _in_own_unit(user, task.unit_id)
+    return _follows(user, task)
+
+
+def own_work(user):
+    """The SQL form of ``is_own_work``, or None when ``user`` has no work of their own."""
+    if user.role in UNIT_BOUND:
+        return Task.unit_id == user.unit_id if user.unit_id else None
+    if user.member is None:
+        return None
+    return _follows_sql(user.member)
+
+
 def _task_visible(user, task):
-    if user.role == OFFICER:
-        return task.unit_id is not None and task.unit_id == user.unit_id
-    return True
+    return _in_own_unit(user, task.unit_id)
+
+
+def _task_visible_sql(user):
+    return _in_own_unit_sql(user, Task.unit_id)
 
 
 def _task_loggable(user, task):
+    # The leadership logs on every task; the others on their own work.
+    return user.role == LEADER or is_own_work(user, task)
+
+
+def _task_loggable_sql(user):
     if user.role == LEADER:
-        return True
-    if user.role == MEMBER:
-        return _follows(user, task)
-    return user.role == OFFICER and _unit_of(task) == user.unit_id
+        return true()
+    condition = own_work(user)
+    return false() if condition is None else condition
 
 
 def _service_claimable(user, service):
-    if user.role == OFFICER:
-        return service.unit_id == user.unit_id
-    return True
+    return _in_own_unit(user, service.unit_id)
 
 
-def _may_verify(user, _obj):
+def _service_claimable_sql(user):
+    return _in_own_unit_sql(user, Service.unit_id)
+
+
+def _unit_tasks_visible(user, unit):
+    return _in_own_unit(user, unit.id)
+
+
+def _unit_tasks_visible_sql(user):
+    return _in_own_unit_sql(user, Unit.id)
+
+
+def _verifier(user):
     return user.role == LEADER or user.is_verifier
 
+
+# Rules on the user beyond the role, checked whether an object is given or not.
+QUALIFICATIONS = {
+    "claims.verify": _verifier,
+}
 
 # Rules on the object, checked after the role is allowed; obj None means "some object".
 OWNERSHIP = {
     "tasks.view": _task_visible,
     "tasks.log": _task_loggable,
     "services.claim": _service_claimable,
-    "claims.verify": _may_verify,
+    "units.tasks": _unit_tasks_visible,
 }
 
 
@@ -98,12 +168,93 @@ def can(user, action, obj=None):
         return False
     if user.role not in RULES[action]:
         return False
+    qualified = QUALIFICATIONS.get(action)
+    if qualified is not None and not qualified(user):
+        return False
     rule = OWNERSHIP.get(action)
-    if rule is None:
-        return True
-    if obj is None:
-        return action != "claims.verify" or _may_verify(user, None)
-    return rule(user, obj)
+    return rule is None or obj is None or rule(user, obj)
+
+
+# The same ownership rules as conditions on the rows of a list query.
+SQL_OWNERSHIP = {
+    "tasks.view": _task_visible_sql,
+    "tasks.log": _task_loggable_sql,
+    "services.claim": _service_claimable_sql,
+    "units.tasks": _unit_tasks_visible_sql,
+}
+
+
+def where(user, action):
+    """The SQL condition for the rows ``user`` may ``action`` on: ``can`` for a whole list."""
+    if not can(user, action):
+        return false()
+    if action in OWNERSHIP and action not in SQL_OWNERSHIP:
+        raise KeyError(f"no SQL form for {action!r}")
+    rule = SQL_OWNERSHIP.get(action)
+    return true() if rule is None else rule(user)
+
+
+def _pending_extension(task):
+    return any(e.decision == Decision.PENDING for e in task.extensions)
+
+
+def _no_pending_extension(task):
+    return not _pending_extension(task)
+
+
+def _is_open(task):
+    return task.is_open()
+
+
+def _not_cancelled(task):
+    return task.status != TaskStatus.CANCELLED
+
+
+def _may_become(status):
+    def check(task):
+        return status in TASK_TRANSITIONS.get(task.status, ())
+    return check
+
+
+# The states of the workflow an action on a task can need, named so that a service can say
+# which one is missing.
+TASK_STATES = {
+    "open": _is_open,
+    "not_cancelled": _not_cancelled,
+    "may_be_done": _may_become(TaskStatus.DONE),
+    "may_be_returned": _may_become(TaskStatus.RETURNED),
+    "may_be_cancelled": _may_become(TaskStatus.CANCELLED),
+    "no_pending_extension": _no_pending_extension,
+    "pending_extension": _pending_extension,
+}
+
+# What may be done to one task now: the permission it takes, then the states it needs.
+TASK_ACTIONS = {
+    "update": ("tasks.log", ("open",)),
+    "claim": ("tasks.log", ("open",)),
+    "extend": ("tasks.log", ("open", "no_pending_extension")),
+    "accept": ("claims.verify", ("may_be_done",)),
+    "return": ("claims.verify", ("may_be_returned",)),
+    "edit": ("tasks.manage", ("not_cancelled",)),
+    "cancel": ("tasks.manage", ("may_be_cancelled",)),
+    "decide_extension": ("tasks.manage", ("pending_extension",)),
+}
+
+
+def refusal(user, task, name):
+    """Why ``user`` may not take the action ``name`` on ``task`` now, or None when they may.
+
+    The permission when the role or the ownership refuses it, else the first missing state.
+    """
+    permission, states = TASK_ACTIONS[name]
+    if not can(user, permission, task):
+        return permission
+    return next((state for state in states if not TASK_STATES[state](task)), None)
+
+
+def task_actions(user, task):
+    """The actions ``user`` may take on ``task`` now: the buttons shown, the writes accepted."""
+    return frozenset(name for name in TASK_ACTIONS if refusal(user, task, name) is None)
 
 
 def require(action):
@@ -115,8 +266,6 @@ def require(action):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from taskforce.extensions import login_manager
-
                 return login_manager.unauthorized()
             if not can(current_user, action):
                 abort(403)

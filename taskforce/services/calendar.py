@@ -17,9 +17,10 @@ from icalendar import Calendar, Event
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from taskforce import permissions
 from taskforce.models import Priority, Task, TaskStatus, Unit, User
 from taskforce.models.users import new_token
-from taskforce.services import audit, tasks
+from taskforce.services import audit
 from taskforce.services.errors import DomainError
 
 PER_DAY = 4
@@ -81,7 +82,7 @@ def month_grid(session, user, first, unit_id=None):
     """
     shown = weeks(first)
     start, end = shown[0][0], shown[-1][-1]
-    conditions = [tasks.visible_to(user), Task.due_on >= start, Task.due_on <= end,
+    conditions = [permissions.where(user, "tasks.view"), Task.due_on >= start, Task.due_on <= end,
                   Task.status != TaskStatus.CANCELLED]
     if unit_id:
         conditions.append(Task.unit_id == unit_id)
@@ -143,7 +144,7 @@ def _open_tasks(session, conditions):
 
 def user_feed_tasks(session, user):
     """The open tasks ``user`` may see, nearest deadline first."""
-    return _open_tasks(session, [tasks.visible_to(user)])
+    return _open_tasks(session, [permissions.where(user, "tasks.view")])
 
 
 def unit_feed_tasks(session, unit):

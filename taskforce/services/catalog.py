@@ -15,10 +15,8 @@ from taskforce.models import (
     Service,
     ServiceUsage,
     Task,
-    TaskKind,
     Tier,
     Unit,
-    task_services,
 )
 from taskforce.models.types import utcnow
 from taskforce.services import audit, exports, files, notifications, online_classes, settings
@@ -350,7 +348,11 @@ def _apply_prerequisites(session, service, change):
 
 
 def verify_claim(session, change, *, actor, now):
-    """Accept a pending claim; the service takes its level when it is the latest change."""
+    """Accept a pending claim; the service takes its level when it is the latest change.
+
+    The progress of the tasks covering the service is the caller's to store: the task
+    services' ``verify_claim`` does both.
+    """
     _check_reviewable(actor, change)
     service = change.service
     change.status = ClaimStatus.VERIFIED
@@ -366,7 +368,6 @@ def verify_claim(session, change, *, actor, now):
     audit.record(session, actor, "claim.verify", change, now=now, unit_id=service.unit_id,
                  summary=_claim_summary(service, change),
                  changes={"service_level": [before, service.level]})
-    _refresh_covering_tasks(session, service)
     _tell_claimant(session, change, "claim_verified", "", actor=actor, now=now)
     return change
 
@@ -396,15 +397,3 @@ def _tell_claimant(session, change, kind, reason, *, actor, now):
     note = f"{change.service.code} · {change.service.name}"
     notifications.notify(session, [change.claimed_by], kind=kind, task=task,
                          note=f"{note}\n{reason}" if reason else note, actor=actor, now=now)
-
-
-def _refresh_covering_tasks(session, service):
-    # The open upgrade tasks covering the service store their progress for sorting.
-    from taskforce.services import tasks as task_rules
-
-    covering = session.scalars(
-        select(Task).join(task_services, task_services.c.task_id == Task.id)
-        .where(task_services.c.service_id == service.id, Task.kind == TaskKind.UPGRADE,
-               Task.is_open()))
-    for task in covering:
-        task_rules.refresh_progress(session, task)

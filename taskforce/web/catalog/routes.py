@@ -9,7 +9,7 @@ from flask_login import current_user
 from taskforce.extensions import db
 from taskforce.models import Attachment, ClaimStatus, LevelChange, Service
 from taskforce.permissions import get_or_404, require
-from taskforce.services import catalog, clock, files, online_classes, settings, units
+from taskforce.services import catalog, clock, files, online_classes, settings, tasks, units
 from taskforce.services.exports import XLSX_MIMETYPE
 from taskforce.web.catalog import bp
 from taskforce.web.catalog.forms import ClaimForm, ConfirmForm, ReturnForm
@@ -102,8 +102,8 @@ def _back():
 def verify(change_id):
     change = get_or_404(LevelChange, change_id, current_user, "claims.verify")
     if ConfirmForm().validate_on_submit():
-        submit(lambda: catalog.verify_claim(db.session, change, actor=current_user,
-                                            now=clock.now()),
+        submit(lambda: tasks.verify_claim(db.session, change, actor=current_user,
+                                          now=clock.now()),
                _("The claim has been verified."))
     return redirect(_back())
 

@@ -1,7 +1,5 @@
 """The month calendar of deadlines and the secret-address iCalendar feeds."""
 
-from typing import NamedTuple
-
 from babel.dates import get_day_names
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
@@ -9,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from taskforce.extensions import db
-from taskforce.models import Role
 from taskforce.permissions import can, public, require
 from taskforce.services import calendar as deadlines
 from taskforce.services import clock, units
@@ -19,20 +16,9 @@ from taskforce.web.tasks import bp
 from taskforce.web.utils import int_arg
 
 
-class _UnitScope(NamedTuple):
-    """Stands for "a task of this unit" when asking who may see a unit's tasks."""
-
-    unit_id: int
-
-
-def may_see_unit_tasks(user, unit):
-    """Whether ``user`` may see the tasks of ``unit`` (a unit officer: their own only)."""
-    return can(user, "tasks.view", _UnitScope(unit.id))
-
-
 def unit_feed_url(unit):
     """The address of the unit's deadline feed, or None when the user may not see it."""
-    if not may_see_unit_tasks(current_user, unit):
+    if not can(current_user, "units.tasks", unit):
         return None
     token = deadlines.unit_token(unit.id, current_app.config["SECRET_KEY"])
     return url_for("tasks.ical_unit", token=token, _external=True)
@@ -69,8 +55,9 @@ def _month(today):
 def calendar():
     today = clock.today()
     first = _month(today)
-    unit_id = int_arg("unit") if current_user.role != Role.UNIT_OFFICER else None
-    own_unit = current_user.unit if current_user.role == Role.UNIT_OFFICER else None
+    every_unit = can(current_user, "tasks.view_every_unit")
+    unit_id = int_arg("unit") if every_unit else None
+    own_unit = None if every_unit else current_user.unit
     return render_template(
         "tasks/calendar.html", grid=deadlines.month_grid(db.session, current_user, first,
                                                          unit_id),

@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from taskforce.extensions import db
 from taskforce.models import Unit
-from taskforce.permissions import get_or_404, require
+from taskforce.permissions import can, get_or_404, require
 from taskforce.services import clock, kpi, roster, tasks
-from taskforce.web.tasks.calendar_routes import may_see_unit_tasks, unit_feed_url
+from taskforce.web.tasks.calendar_routes import unit_feed_url
 from taskforce.web.tasks.routes import task_labels
 from taskforce.web.units import bp
 from taskforce.web.utils import paginate
@@ -35,7 +35,7 @@ def detail(unit_id):
 
 def _unit_tasks(unit, today):
     """The unit's tasks (open ones first) with their class, for those who may see them."""
-    if not may_see_unit_tasks(current_user, unit):
+    if not can(current_user, "units.tasks", unit):
         return {"task_page": None}
     filters = tasks.Filters(unit_id=unit.id, sort="status")
     page = paginate(db, tasks.search(filters, user=current_user, today=today),
