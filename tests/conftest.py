@@ -176,6 +176,7 @@ LINES = (
     ("routes × roles checked", "routes_roles"),
     ("forms fuzzed", "forms"),
     ("examples run", "examples"),
+    ("requests made", "requests"),
 )
 WORKER_KEY = "security_counts"
 
@@ -199,3 +200,8 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_sep("-", "security checks")
     for text, key in LINES:
         terminalreporter.write_line(f"{text}: {COUNTS.get(key, 0)}")
+    statuses = sorted((key.split()[1], value) for key, value in COUNTS.items()
+                      if key.startswith("status "))
+    if statuses:
+        terminalreporter.write_line("answers by status: " + ", ".join(
+            f"{status}: {count}" for status, count in statuses))

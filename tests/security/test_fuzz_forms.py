@@ -58,7 +58,8 @@ SPECIALS = [
     "\u0301" * 40, "𝕿𝖊𝖘𝖙 😀", "\U0010ffff", "2020-02-30", "31/12/99999", "30/02/2020",
     "0001-01-01", "9999-12-31", "01/01/0001", "31/12/9999", "00/00/0000", "2020-13-01",
     str(10**30), str(-(10**30)), "-1", "-0", "0", "1e400", "NaN", "sNaN", "Infinity",
-    "-Infinity", "1_000", "١٢٣", "0x10", "1.5", "12,5", "<script>alert(1)</script>",
+    "-Infinity", "1_000", "١٢٣", "²", "①", "１２", "2147483648", "-2147483649", "0x10", "1.5",
+    "12,5", "<script>alert(1)</script>",
     "' OR 1=1 --", "%", "_", "\\", "../../etc/passwd", "=cmd|' /C calc'!A0", "{{7*7}}",
     "%(x)s", "x" * 5000,
 ]
@@ -244,6 +245,8 @@ def _fuzz_form(fuzz, endpoint, visitor, form):
         assert response.status_code < 500, response.get_data(as_text=True)[:2000]
         if response.status_code == 200 and endpoint not in ANSWER_WITH_A_PAGE \
                 and not _steps(form, payload):
+        COUNTS["requests"] += 1
+        COUNTS[f"status {response.status_code}"] += 1
             page = response.get_data(as_text=True)
             assert any(marker in page for marker in ERROR_MARKERS), "refused without a message"
         after = snapshot()
