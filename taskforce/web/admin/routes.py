@@ -56,7 +56,11 @@ def unit_list():
     return render_template("admin/units.html", units=rows)
 
 
-def _save_unit(unit):
+@bp.route("/admin/units/new", methods=["GET", "POST"], endpoint="unit_create")
+@bp.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
+@require("units.manage")
+def unit_edit(unit_id=None):
+    unit = get_or_404(Unit, unit_id) if unit_id is not None else None
     form = UnitForm(obj=unit)
     form.fill_choices([u for u in units.list_units(db.session, include_inactive=True)
                        if unit is None or u.id != unit.id])
@@ -66,18 +70,6 @@ def _save_unit(unit):
               _("The unit has been saved."), form=form).ok:
         return redirect(url_for("admin.unit_list"))
     return render_template("admin/unit_edit.html", form=form, unit=unit)
-
-
-@bp.route("/admin/units/new", methods=["GET", "POST"])
-@require("units.manage")
-def unit_create():
-    return _save_unit(None)
-
-
-@bp.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
-@require("units.manage")
-def unit_edit(unit_id):
-    return _save_unit(get_or_404(Unit, unit_id))
 
 
 def _audit_filters(form):

@@ -28,21 +28,13 @@ def _member_form(member):
     return form
 
 
-def _save(member):
+@bp.route("/roster/new", methods=["GET", "POST"], endpoint="create")
+@bp.route("/roster/<int:member_id>/edit", methods=["GET", "POST"])
+@require("roster.manage")
+def edit(member_id=None):
+    member = get_or_404(Member, member_id) if member_id is not None else None
     form = _member_form(member)
     if submit(lambda: roster.save_member(db.session, member, form.draft(), actor=current_user),
               _("The roster has been saved."), form=form).ok:
         return redirect(url_for("roster.index"))
     return render_template("roster/edit.html", form=form, member=member)
-
-
-@bp.route("/roster/new", methods=["GET", "POST"])
-@require("roster.manage")
-def create():
-    return _save(None)
-
-
-@bp.route("/roster/<int:member_id>/edit", methods=["GET", "POST"])
-@require("roster.manage")
-def edit(member_id):
-    return _save(get_or_404(Member, member_id))

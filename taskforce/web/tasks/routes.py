@@ -243,24 +243,26 @@ def accept(task_id):
 @require("claims.verify")
 def return_task(task_id):
     task = get_or_404(Task, task_id, current_user, "claims.verify")
-    form = ReasonForm()
-    if submit(lambda: tasks.return_task(db.session, task, actor=current_user, now=clock.now(),
-                                        today=clock.today(), reason=form.reason.data),
-              _("The task has been returned to the unit."), form=form).ok:
-        return _to_task(task)
-    return render_template("tasks/return.html", form=form, task=task)
+    return _with_reason(task, tasks.return_task, _("The task has been returned to the unit."),
+                        "tasks/return.html")
 
 
 @bp.route("/tasks/<int:task_id>/cancel", methods=["GET", "POST"])
 @require("tasks.manage")
 def cancel(task_id):
     task = get_or_404(Task, task_id, current_user, "tasks.manage")
+    return _with_reason(task, tasks.cancel_task, _("The task has been cancelled."),
+                        "tasks/cancel.html")
+
+
+def _with_reason(task, transition, done, template):
+    """Ask for the reason of ``transition`` (return, cancel), then make it."""
     form = ReasonForm()
-    if submit(lambda: tasks.cancel_task(db.session, task, actor=current_user, now=clock.now(),
-                                        today=clock.today(), reason=form.reason.data),
-              _("The task has been cancelled."), form=form).ok:
+    if submit(lambda: transition(db.session, task, actor=current_user, now=clock.now(),
+                                 today=clock.today(), reason=form.reason.data),
+              done, form=form).ok:
         return _to_task(task)
-    return render_template("tasks/cancel.html", form=form, task=task)
+    return render_template(template, form=form, task=task)
 
 
 @bp.route("/tasks/<int:task_id>/extensions/new", methods=["GET", "POST"])
