@@ -10,6 +10,7 @@ from taskforce.services import clock, notifications
 from taskforce.web.helpers import is_safe_next
 from taskforce.web.notifications import bp
 from taskforce.web.notifications.forms import ReadForm
+from taskforce.web.submit import submit
 from taskforce.web.utils import paginate
 
 
@@ -28,10 +29,8 @@ def read():
     form = ReadForm()
     if form.validate_on_submit():
         ids = [form.id.data] if form.id.data else None
-        notifications.mark_read(db.session, current_user, ids=ids, now=clock.now())
-        db.session.commit()
-        if ids is None:
-            flash(_("All your notifications are marked as read."), "success")
+        submit(lambda: notifications.mark_read(db.session, current_user, ids=ids, now=clock.now()),
+               None if ids else _("All your notifications are marked as read."))
     else:
         flash(_("Nothing was marked as read: the request was not understood."), "warning")
     target = form.next.data
