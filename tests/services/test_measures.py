@@ -144,6 +144,20 @@ def test_use_measures(catalog, name, as_of, params, expected):
     check(measures.compute(db.session, name, as_of, params), catalog, expected)
 
 
+def test_figures_kept_between_requests_follow_a_new_usage_row(catalog):
+    as_of, params = date(2021, 1, 31), {"months": 3}
+    assert figures(measures.compute(db.session, "online_dossiers", as_of, params)
+                   .units[catalog["c"].id]) == (1, 10)
+    assert figures(measures.series(db.session, "online_dossiers", [as_of], params)[0][1]) == (
+        21, 59)
+    factories.usage(catalog["c1"], date(2021, 1, 1), total=10, online=9)
+    db.session.commit()
+    assert figures(measures.compute(db.session, "online_dossiers", as_of, params)
+                   .units[catalog["c"].id]) == (10, 20)
+    assert figures(measures.series(db.session, "online_dossiers", [as_of], params)[0][1]) == (
+        30, 69)
+
+
 def test_value_share():
     assert measures.Value(1, 4).share == 0.25
     assert measures.Value(0, 4).share == 0.0
@@ -164,7 +178,8 @@ def test_series_gives_the_overall_value_at_each_date_in_one_query(catalog, count
                                                                   name, params):
     with count_queries() as queries:
         points = measures.series(db.session, name, SERIES_ENDS, params)
-    assert queries.count == 1
+    # The stamp of the figures kept between requests, then the series.
+    assert queries.count == 2
     assert [on for on, _ in points] == SERIES_ENDS
     for on, value in points:
         assert value == measures.compute(db.session, name, on, params).overall, on
