@@ -1,7 +1,7 @@
 """The writes on a task: creating and editing it, the status workflow, deadline extensions.
 
-Each starts with ``guards.check_action``: a write is accepted exactly when the task page
-shows its button.
+Each write on an existing task starts with ``guards.check_action``, which follows
+``permissions.task_actions``: a write is accepted exactly when the task page shows its button.
 """
 
 from flask_babel import gettext as _
