@@ -24,6 +24,7 @@ from taskforce.models.notifications import (
     OutboxMessage,
     ReminderItem,
 )
+from taskforce.models.plans import Indicator, Milestone, Plan
 from taskforce.models.reviews import Review
 from taskforce.models.roster import Member, member_units
 from taskforce.models.settings import SchedulerLease, Setting
@@ -40,12 +41,15 @@ __all__ = [
     "Decision",
     "DeliveryAttempt",
     "ExtensionRequest",
+    "Indicator",
     "LevelChange",
     "Member",
+    "Milestone",
     "Notification",
     "OnlineClass",
     "OutboxMessage",
     "OutboxState",
+    "Plan",
     "Position",
     "Priority",
     "RecoveryCode",
