@@ -10,14 +10,17 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import case, false, or_, select, true
 
 from taskforce.extensions import db, login_manager
 from taskforce.models import (
     TASK_TRANSITIONS,
+    Attachment,
     Decision,
+    LevelChange,
     Role,
     Service,
+    StatusUpdate,
     Task,
     TaskStatus,
     Unit,
@@ -45,6 +48,7 @@ RULES = {
     # Every unit's tasks at once (the unit filters of the lists and the calendar).
     "tasks.view_every_unit": EVERYONE - UNIT_BOUND,
     "units.tasks": EVERYONE,
+    "evidence.view": EVERYONE,
     "reviews.view": EVERYONE,
     "tasks.manage": frozenset({LEADER}),
     "tasks.log": frozenset({LEADER, MEMBER, OFFICER}),
@@ -142,6 +146,37 @@ def _unit_tasks_visible_sql(user):
     return _in_own_unit_sql(user, Unit.id)
 
 
+def _unit_of_task_id(task_id):
+    task = db.session.get(Task, task_id)
+    return task.unit_id if task is not None else None
+
+
+def _evidence_unit(obj):
+    """The unit an Attachment or a claim is evidence for: its task's, else its service's."""
+    if obj.task_id is not None:
+        return _unit_of_task_id(obj.task_id)
+    if isinstance(obj, Attachment) and obj.update_id is not None:
+        update = db.session.get(StatusUpdate, obj.update_id)
+        return _unit_of_task_id(update.task_id) if update is not None else None
+    service = db.session.get(Service, obj.service_id) if obj.service_id is not None else None
+    return service.unit_id if service is not None else None
+
+
+def _evidence_visible(user, evidence):
+    # Evidence (an Attachment, or a claim's file and note) is read as its task is, or by its
+    # service's unit when it has no task: an officer reads their own unit's only.
+    return _in_own_unit(user, _evidence_unit(evidence))
+
+
+def _evidence_visible_sql(user):
+    # Over claims (LevelChange): the lists that show a claim's evidence.
+    task_unit = select(Task.unit_id).where(Task.id == LevelChange.task_id).scalar_subquery()
+    service_unit = (select(Service.unit_id).where(Service.id == LevelChange.service_id)
+                    .scalar_subquery())
+    unit = case((LevelChange.task_id.is_not(None), task_unit), else_=service_unit)
+    return _in_own_unit_sql(user, unit)
+
+
 def _verifier(user):
     return user.role == LEADER or user.is_verifier
 
@@ -157,6 +192,7 @@ OWNERSHIP = {
     "tasks.log": _task_loggable,
     "services.claim": _service_claimable,
     "units.tasks": _unit_tasks_visible,
+    "evidence.view": _evidence_visible,
 }
 
 
@@ -181,6 +217,7 @@ SQL_OWNERSHIP = {
     "tasks.log": _task_loggable_sql,
     "services.claim": _service_claimable_sql,
     "units.tasks": _unit_tasks_visible_sql,
+    "evidence.view": _evidence_visible_sql,
 }
 
 

@@ -14,7 +14,16 @@ from sqlalchemy import select
 
 from taskforce import permissions
 from taskforce.extensions import db
-from taskforce.models import ExtensionRequest, Role, Service, Task, TaskStatus, Unit
+from taskforce.models import (
+    ClaimStatus,
+    ExtensionRequest,
+    LevelChange,
+    Role,
+    Service,
+    Task,
+    TaskStatus,
+    Unit,
+)
 from taskforce.services.errors import DomainError
 from taskforce.services.tasks import guards
 from tests import factories
@@ -154,6 +163,12 @@ def world(people):
         Service: [factories.service(own), factories.service(other)],
         Unit: [own, other],
     }
+    # Claims with and without a task, the task's unit differing from the service's or absent.
+    tasks, services = rows[Task], rows[Service]
+    rows[LevelChange] = [
+        factories.level_change(service, 4, date(2020, 10, 1), status=ClaimStatus.PENDING,
+                               task_id=task_id)
+        for service in services for task_id in (None, tasks[0].id, tasks[1].id, tasks[2].id)]
     users = [people[key] for key in ("leader", "follower", "verifier", "officer",
                                       "other_officer", "viewer", "admin")]
     users.append(assignee)
@@ -163,7 +178,7 @@ def world(people):
 
 
 RULE_MODELS = {"tasks.view": Task, "tasks.log": Task, "services.claim": Service,
-               "units.tasks": Unit}
+               "units.tasks": Unit, "evidence.view": LevelChange}
 
 
 def test_every_sql_form_is_tested():

@@ -2,6 +2,7 @@
 
 from taskforce.cli.catalog import catalog, usage
 from taskforce.cli.demo import demo
+from taskforce.cli.files import files_group
 from taskforce.cli.kpi import kpi_command
 from taskforce.cli.reminders import reminders
 from taskforce.cli.reviews import reviews_group
@@ -9,4 +10,4 @@ from taskforce.cli.scheduler import scheduler_command
 from taskforce.cli.users import users
 
 COMMANDS = [users, demo, kpi_command, catalog, usage, reviews_group, scheduler_command,
-            reminders]
+            reminders, files_group]

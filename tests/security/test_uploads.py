@@ -1,23 +1,36 @@
 """Uploads and downloads: size limits, safe spreadsheets, attachments, formula-safe exports."""
 
 import io
+import re
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
 from flask import current_app
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from taskforce.extensions import db
-from taskforce.models import Role, Task, TaskStatus
+from taskforce.models import Attachment, Role, Task, TaskStatus, Unit
 from taskforce.models.types import utcnow
 from taskforce.services import catalog_import, files, reviews, spreadsheets
 from taskforce.services.errors import DomainError
-from tests import factories
+from tests import evidence, factories
 from tests.security import COUNTS
-from tests.security.world import TODAY, build_world, changed, log_in, routes, snapshot, url_of
+from tests.security.world import (
+    B_CLAIM_FILE,
+    B_CLAIM_NOTE,
+    TODAY,
+    build_world,
+    changed,
+    log_in,
+    routes,
+    snapshot,
+    url_of,
+)
 
 PAYLOADS = ("=cmd|' /C calc'!A0", "+1+1", "-2", "@SUM(1)")
 # What a page may be; every other answer is a file to save, never to open in the browser.
@@ -92,19 +105,18 @@ def test_every_download_is_an_attachment_that_is_not_sniffed(secure_app):
             "reviews.export_docx", "outbox.eml"} <= set(downloads)
 
 
-def test_an_html_file_is_stored_and_served_as_plain_text(secure_app):
+def test_a_pdf_is_stored_and_served_as_a_pdf_attachment(secure_app):
     world = build_world()
-    html = b"<html><script>alert(document.cookie)</script></html>"
-    storage = FileStorage(io.BytesIO(html), filename="../../bao-cao.html")
+    storage = FileStorage(io.BytesIO(evidence.PDF), filename="../../bien-ban.pdf")
     attachment = files.save_upload(db.session, storage, actor=None, max_bytes=1024,
                                    upload_dir=current_app.config["UPLOAD_DIR"],
                                    task=db.session.get(Task, world["task_a"]))
     db.session.commit()
-    assert attachment.content_type == files.TEXT
-    assert attachment.original_name == "bao-cao.html"
+    assert attachment.original_name == "bien-ban.pdf"
     assert len(attachment.stored_name) == 32 and "." not in attachment.stored_name
     response = _leader(secure_app).get(f"/files/{attachment.id}")
-    assert response.mimetype == "text/plain"
+    assert response.mimetype == "application/pdf"
+    assert response.data == evidence.PDF
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
@@ -115,6 +127,113 @@ def test_an_executable_named_pdf_is_refused(secure_app, tmp_path):
         files.save_upload(db.session, storage, actor=None, upload_dir=str(tmp_path),
                           max_bytes=1024)
     assert list(tmp_path.iterdir()) == []
+
+
+# Evidence files: the allow-list, staging, the unit rule ---------------------------------------
+
+HOSTILE = {
+    "invoice.hta": evidence.TEXT,
+    "setup.js": evidence.TEXT,
+    "minh-chung.vbs": evidence.TEXT,
+    "page.html": b"<html><script>alert(document.cookie)</script></html>",
+    "pic.svg": evidence.SVG,
+    "Bien-ban.pdf.bat": evidence.TEXT,
+    "setup.msi": evidence.MSI,
+    "polyglot.exe": evidence.PDF,
+    "bao-cao-\u202efdp.exe": evidence.PDF,
+}
+_FIELD_ERROR = re.compile(r'id="[^"]*evidence-error">([^<]*)<')
+
+
+def _stored_files():
+    """Every file under the upload folder, staged ones included."""
+    root = Path(current_app.config["UPLOAD_DIR"])
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def _post_update(client, task_id, *uploads):
+    return client.post(f"/tasks/{task_id}/updates", content_type="multipart/form-data",
+                       data={"note": "Đã kết nối", "status": "in_progress",
+                             "evidence": [(io.BytesIO(data), name) for name, data in uploads]})
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_the_issues_hostile_files_are_refused_under_the_field(secure_app, name):
+    world = build_world()
+    client, before, kept = _leader(secure_app), snapshot(), _stored_files()
+    response = _post_update(client, world["task_b"], (name, HOSTILE[name]))
+    assert response.status_code == 200
+    errors = _FIELD_ERROR.findall(response.get_data(as_text=True))
+    assert len(errors) == 1 and files.ALLOWED_TEXT in errors[0], errors
+    assert "\u202e" not in errors[0]
+    assert changed(before, snapshot()) == []
+    assert _stored_files() == kept
+
+
+def test_an_update_with_a_good_and_a_refused_file_leaves_no_file(secure_app):
+    world = build_world()
+    client, before, kept = _leader(secure_app), snapshot(), _stored_files()
+    response = _post_update(client, world["task_b"], ("bien-ban.pdf", evidence.PDF),
+                            ("setup.exe", evidence.EXE))
+    assert _FIELD_ERROR.findall(response.get_data(as_text=True))
+    assert changed(before, snapshot()) == []
+    assert _stored_files() == kept
+    response = _post_update(client, world["task_b"], ("bien-ban.pdf", evidence.PDF),
+                            ("so-lieu.xlsx", evidence.xlsx()))
+    assert response.status_code == 302
+    assert len(_stored_files()) == len(kept) + 2
+    assert not any(name.startswith(files.STAGING) for name in _stored_files())
+
+
+def _client_of(app, role, unit_id=None):
+    user = factories.user(role=role, unit=db.session.get(Unit, unit_id) if unit_id else None)
+    db.session.commit()
+    client = app.test_client()
+    log_in(client, user.email)
+    return client
+
+
+def test_the_catalog_page_shows_a_claims_evidence_only_to_who_may_read_its_task(secure_app):
+    world = build_world()
+    url = f"/catalog/{world['service_b']}"
+    officer_a = _client_of(secure_app, Role.UNIT_OFFICER, world["unit_a"])
+    assert officer_a.get(f"/tasks/{world['task_b']}").status_code == 403
+    page = officer_a.get(url).get_data(as_text=True)
+    assert B_CLAIM_NOTE not in page and B_CLAIM_FILE not in page
+    assert "/files/" not in page
+    for reader in (_client_of(secure_app, Role.UNIT_OFFICER, world["unit_b"]),
+                   _client_of(secure_app, Role.VIEWER), _client_of(secure_app, Role.MEMBER)):
+        page = reader.get(url).get_data(as_text=True)
+        assert B_CLAIM_NOTE in page and B_CLAIM_FILE in page
+
+
+def _claim_file():
+    """The file of unit B's claim made through its task."""
+    return db.session.scalars(select(Attachment)
+                              .where(Attachment.original_name == B_CLAIM_FILE)).one()
+
+
+def _service_file(service_id):
+    """The file of a claim on unit B's service made without a task."""
+    attachment = Attachment(service_id=service_id, original_name="minh-chung.pdf",
+                            stored_name="d" * 32, content_type=files.PDF, size=len(evidence.PDF))
+    db.session.add(attachment)
+    db.session.commit()
+    (Path(current_app.config["UPLOAD_DIR"]) / attachment.stored_name).write_bytes(evidence.PDF)
+    return attachment
+
+
+@pytest.mark.parametrize("through_task", [True, False])
+def test_claim_evidence_is_downloaded_only_by_who_may_read_it(secure_app, through_task):
+    world = build_world()
+    attachment = _claim_file() if through_task else _service_file(world["service_b"])
+    url = f"/files/{attachment.id}"
+    assert _client_of(secure_app, Role.UNIT_OFFICER, world["unit_a"]).get(url).status_code == 403
+    for reader in (_client_of(secure_app, Role.UNIT_OFFICER, world["unit_b"]),
+                   _client_of(secure_app, Role.VIEWER), _client_of(secure_app, Role.LEADER)):
+        response = reader.get(url)
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"].startswith("attachment")
 
 
 # Spreadsheets parsed safely -------------------------------------------------------------------

@@ -34,7 +34,11 @@ B_TASK_TITLE = "Nhiệm vụ kín của Sở B số 7391"
 B_FILE_NAME = "bien-ban-kin-so-B-7391.pdf"
 B_NOTE = "Ghi chú kín của Sở B số 7391"
 B_NOTICE = "Thông báo riêng của cán bộ Sở B số 7391"
-SECRETS = (B_TASK_TITLE, B_FILE_NAME, B_NOTE, B_NOTICE)
+# The evidence of unit B's claim, made through its task: shown on the (shared) catalog page
+# to everyone who may read the task, and to no one else.
+B_CLAIM_NOTE = "Minh chứng kín của Sở B số 7391"
+B_CLAIM_FILE = "minh-chung-kin-so-B-7391.pdf"
+SECRETS = (B_TASK_TITLE, B_FILE_NAME, B_NOTE, B_NOTICE, B_CLAIM_NOTE, B_CLAIM_FILE)
 
 # A URL argument and the object of the world it names. A route with a new argument fails
 # the tests until the argument is added here, so every route with an id is covered.
@@ -96,13 +100,14 @@ PLAUSIBLE = {
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def _evidence(task_b, update_b):
-    attachment = Attachment(task_id=task_b.id, update_id=update_b.id, original_name=B_FILE_NAME,
-                            stored_name="b" * 32, content_type="application/pdf", size=8)
+def _evidence(name, stored_name, **owner):
+    attachment = Attachment(original_name=name, stored_name=stored_name,
+                            content_type="application/pdf", size=8, **owner)
     db.session.add(attachment)
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     upload_dir.mkdir(parents=True, exist_ok=True)
     (upload_dir / attachment.stored_name).write_bytes(b"%PDF-1.4")
+    db.session.flush()
     return attachment
 
 
@@ -113,15 +118,17 @@ def _unit_b_objects(unit_b):
     task_b = factories.task(unit_b, kind=TaskKind.UPGRADE, title=B_TASK_TITLE,
                             follower_id=member_b.id)
     task_b.services = [service_b]
+    claim_file_b = _evidence(B_CLAIM_FILE, "c" * 32, task_id=task_b.id, service_id=service_b.id)
     claim_b = factories.level_change(service_b, 4, date(2020, 10, 20),
-                                     status=ClaimStatus.PENDING, task_id=task_b.id)
+                                     status=ClaimStatus.PENDING, task_id=task_b.id,
+                                     evidence_note=B_CLAIM_NOTE, evidence_id=claim_file_b.id)
     extension_b = ExtensionRequest(task_id=task_b.id, previous_due_on=task_b.due_on,
                                    requested_due_on=task_b.due_on + timedelta(days=10),
                                    reason="Chờ kết nối thanh toán")
     update_b = StatusUpdate(task_id=task_b.id, note=B_NOTE, progress=20, created_at=utcnow())
     db.session.add_all([extension_b, update_b])
     db.session.flush()
-    file_b = _evidence(task_b, update_b)
+    file_b = _evidence(B_FILE_NAME, "b" * 32, task_id=task_b.id, update_id=update_b.id)
     notification_b = Notification(user_id=officer_b.id, kind="assigned", task_id=task_b.id,
                                   message=B_NOTICE)
     db.session.add(notification_b)

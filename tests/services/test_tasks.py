@@ -329,6 +329,7 @@ class TestFiles:
                   upload_dir=str(tmp_path), max_bytes=1000)
         attachment = db.session.scalars(select(Attachment)).one()
         assert (attachment.update_id, attachment.task_id) == (row.id, task.id)
+        db.session.commit()  # files reach the folder when the update is committed
         assert (tmp_path / attachment.stored_name).read_bytes() == PNG
 
     @pytest.mark.parametrize("data, size", [(EXE, 10_000), (PNG, 20)])

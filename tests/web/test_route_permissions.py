@@ -47,7 +47,8 @@ ROUTES = {
     "catalog.claims": ("GET", "/catalog/claims", {"leader"}),
     "catalog.return_claim": ("GET", "/catalog/claims/{claim}/return", {"leader"}),
     "catalog.verify": ("POST", "/catalog/claims/{claim}/verify", {"leader"}),
-    "catalog.evidence": ("GET", "/files/{file}", EVERYONE),
+    # The file is a claim's evidence for that unit's service: not for another unit's officer.
+    "catalog.evidence": ("GET", "/files/{file}", {"admin", "leader", "member", "viewer"}),
     "catalog.import_catalog": ("GET", "/catalog/import", {"admin", "leader"}),
     "catalog.import_confirm": ("POST", "/catalog/import/confirm", {"admin", "leader"}),
     "admin.users": ("GET", "/admin/users", {"admin"}),

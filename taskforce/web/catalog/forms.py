@@ -22,7 +22,7 @@ class ClaimForm(BaseForm):
         _l("Connected to the Ministry's system that evaluates online services"))
     note = TextAreaField(_l("Evidence: what shows the new level (links, documents)"),
                          validators=[Optional(), Length(max=4000)])
-    evidence = FileField(_l("Evidence file (PDF, image, Word, Excel or text)"))
+    evidence = FileField(_l("Evidence file (PDF, image, Word, Excel or OpenDocument)"))
     submit = SubmitField(_l("Send the claim for verification"))
 
     def __init__(self, *args, **kwargs):

@@ -57,8 +57,10 @@ def detail(service_id):
     changes = catalog.history(db.session, service)
     pending = next((c for c in changes if c.status == ClaimStatus.PENDING), None)
     usage = catalog.monthly_usage(db.session, service, today=clock.today())
+    evidence_ids = files.claims_with_visible_evidence(db.session, current_user, changes)
     return render_template("catalog/detail.html", service=service, changes=changes,
-                           pending=pending, usage=usage, form=ConfirmForm())
+                           pending=pending, usage=usage, evidence_ids=evidence_ids,
+                           form=ConfirmForm())
 
 
 def _new_claim_form(service):
@@ -121,15 +123,13 @@ def return_claim(change_id):
 
 
 @bp.route("/files/<int:attachment_id>")
-@require("catalog.view")
+@require("evidence.view")
 def evidence(attachment_id):
-    attachment = get_or_404(Attachment, attachment_id)
-    if not files.can_download(current_user, attachment):
-        abort(403)
+    attachment = get_or_404(Attachment, attachment_id, current_user, "evidence.view")
     opened = attempt(lambda: files.open_attachment(attachment, current_app.config["UPLOAD_DIR"]))
     if not opened.ok:
         abort(404)
     response = send_file(opened.value, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0)
+                         download_name=files.display_name(attachment.original_name), max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -106,7 +106,7 @@ class UpdateForm(BaseForm):
     progress = WholeNumberField(_l("Progress (%)"),
                             validators=[Optional(), NumberRange(min=0, max=100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
-    evidence = MultipleFileField(_l("Evidence files (PDF, image, Word, Excel or text)"))
+    evidence = MultipleFileField(_l("Evidence files (PDF, image, Word, Excel or OpenDocument)"))
     submit = SubmitField(_l("Log the update"))
 
     def fill_choices(self, current, allowed, labels):
