@@ -10,9 +10,8 @@ import math
 import re
 import unicodedata
 from datetime import timedelta
-from io import BytesIO
-
 from functools import cache
+from io import BytesIO
 
 # Deterministic SVG (stable ids), text kept as text (small, selectable, accessible),
 # and a "$" in a unit's name drawn as a dollar sign rather than parsed as mathtext.
