@@ -257,9 +257,10 @@ class DataSet:
                 code = f"P{number:02d}-{code}"
                 slug = code.lower()
                 self.units.append(UnitInfo(ident, code, kind, weight))
+                # The feed token is not drawn from the random stream: the rest stays as measured.
                 yield (ident, code, name, fold(name), kind, None, self.person(),
                        "Chánh Văn phòng", f"officer.{slug}@{DOMAIN}", None,
-                       f"vanthu.{slug}@{DOMAIN}", ident, True)
+                       f"vanthu.{slug}@{DOMAIN}", ident, True, f"feed-{slug}")
 
     def user_rows(self):
         """An administrator, the members' accounts, one officer per unit, then viewers."""
@@ -284,7 +285,7 @@ class DataSet:
             if unit is not None:
                 unit.officer_id = ident
             yield (ident, email, name, password_hash, role, getattr(unit, "id", None), verifier,
-                   True, None, self.token(), self.token(), 0, None, None, None, created_at)
+                   True, None, self.token(), self.token(), 0, 0, None, None, None, created_at)
 
     def member_rows(self):
         for n in range(1, self.size.members + 1):
@@ -589,10 +590,11 @@ class DataSet:
 # The columns written, in the order of the rows above.
 COLUMNS = {
     "units": ("id", "code", "name", "name_key", "kind", "parent_id", "focal_name", "focal_title",
-              "focal_email", "focal_phone", "notify_emails", "display_order", "active"),
+              "focal_email", "focal_phone", "notify_emails", "display_order", "active",
+              "feed_token"),
     "users": ("id", "email", "full_name", "password_hash", "role", "unit_id", "is_verifier",
               "active", "locale", "session_token", "calendar_token", "failed_logins",
-              "locked_until", "totp_secret", "last_login_at", "created_at"),
+              "failed_codes", "locked_until", "totp_secret", "last_login_at", "created_at"),
     "members": ("id", "full_name", "position", "is_invited", "title", "organisation", "email",
                 "phone", "display_order", "active", "user_id"),
     "member_units": ("member_id", "unit_id"),

@@ -61,6 +61,8 @@ RULES = {
     "roster.manage": frozenset({ADMIN, LEADER}),
     "users.manage": frozenset({ADMIN}),
     "units.manage": frozenset({ADMIN}),
+    # See and renew the secret address of a unit's calendar feed (those who act for it).
+    "units.feed": frozenset({ADMIN, LEADER, MEMBER, OFFICER}),
     "settings.manage": frozenset({ADMIN}),
     "outbox.view": frozenset({ADMIN}),
     "audit.view": frozenset({ADMIN, LEADER}),
@@ -177,6 +179,27 @@ def _evidence_visible_sql(user):
     return _in_own_unit_sql(user, unit)
 
 
+def _acts_for_unit(user, unit):
+    # An officer acts for their own unit, a member for the units they follow, the leadership
+    # and the administrators for every unit.
+    if user.role in UNIT_BOUND:
+        return _in_own_unit(user, unit.id)
+    if user.role == MEMBER:
+        return user.member is not None and any(u.id == unit.id for u in user.member.units)
+    return True
+
+
+def _acts_for_unit_sql(user):
+    if user.role in UNIT_BOUND:
+        return _in_own_unit_sql(user, Unit.id)
+    if user.role == MEMBER:
+        if user.member is None:
+            return false()
+        return Unit.id.in_(select(member_units.c.unit_id)
+                           .where(member_units.c.member_id == user.member.id))
+    return true()
+
+
 def _verifier(user):
     return user.role == LEADER or user.is_verifier
 
@@ -193,6 +216,7 @@ OWNERSHIP = {
     "services.claim": _service_claimable,
     "units.tasks": _unit_tasks_visible,
     "evidence.view": _evidence_visible,
+    "units.feed": _acts_for_unit,
 }
 
 
@@ -218,6 +242,7 @@ SQL_OWNERSHIP = {
     "services.claim": _service_claimable_sql,
     "units.tasks": _unit_tasks_visible_sql,
     "evidence.view": _evidence_visible_sql,
+    "units.feed": _acts_for_unit_sql,
 }
 
 

@@ -73,3 +73,30 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(empty_databas
         with db.engine.connect() as conn:
             assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_existing_units_get_their_own_feed_token(empty_database_url, tmp_path):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=empty_database_url,
+                     INSTANCE_DIR=str(tmp_path))
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as conn:
+            for code in ("SO-A", "SO-B"):
+                conn.execute(sa.text(
+                    "INSERT INTO units (code, name, name_key, kind, notify_emails, "
+                    "display_order, active) VALUES (:code, :code, :code, 'department', '', 0, "
+                    "true)"), {"code": code})
+            conn.execute(sa.text(
+                "INSERT INTO users (email, full_name, password_hash, role, is_verifier, active, "
+                "session_token, calendar_token, failed_logins, created_at) VALUES ('a@x.test', "
+                "'A', 'x', 'viewer', false, true, 's', 'c', 0, CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as conn:
+            tokens = conn.execute(sa.text("SELECT feed_token FROM units")).scalars().all()
+            user = conn.execute(sa.text(
+                "SELECT failed_codes, totp_last_step FROM users")).one()
+        assert len(tokens) == 2 and len(set(tokens)) == 2
+        assert all(token and len(token) >= 32 for token in tokens)
+        assert tuple(user) == (0, None)
+        downgrade(revision="0008")
+        db.engine.dispose()

@@ -178,7 +178,7 @@ def world(people):
 
 
 RULE_MODELS = {"tasks.view": Task, "tasks.log": Task, "services.claim": Service,
-               "units.tasks": Unit, "evidence.view": LevelChange}
+               "units.tasks": Unit, "evidence.view": LevelChange, "units.feed": Unit}
 
 
 def test_every_sql_form_is_tested():

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskforce.extensions import db
 from taskforce.models.enums import UnitKind
+from taskforce.models.users import new_token
 
 
 class Unit(db.Model):
@@ -23,6 +24,8 @@ class Unit(db.Model):
     notify_emails: Mapped[str] = mapped_column(Text, default="")
     display_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The secret in the address of the unit's calendar feed; a new one revokes the old address.
+    feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id])
     officers: Mapped[list["User"]] = relationship(back_populates="unit")  # noqa: F821

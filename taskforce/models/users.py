@@ -31,8 +31,11 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_token)
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    failed_codes: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The time-step of the last authenticator code accepted: a code is good once.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -44,8 +47,8 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self):
-        # The token is part of the id kept in the session cookie, so changing it
-        # (new password, deactivation) ends every session of this user.
+        # The token is part of the id kept in the session cookie, so changing it ends every
+        # session of this user, copies of the cookie included: the user loader checks it.
         return f"{self.id}:{self.session_token}"
 
     def end_sessions(self):

@@ -1,13 +1,10 @@
 """Deadlines on a calendar: the month page's grid and the iCalendar feeds of open tasks.
 
-A user's feed is found by their secret ``calendar_token``; a unit's feed by a token
-derived from the unit's id with the application's secret key (an HMAC), so it needs
-no column of its own and changes only when the secret key does.
+A user's feed is found by their secret ``calendar_token``, a unit's by the unit's secret
+``feed_token``: random values, each replaced on demand, which revokes the old address.
 """
 
 import calendar as stdlib_calendar
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -114,25 +111,11 @@ def user_by_token(session, token):
                                              User.active.is_(True)))
 
 
-def _unit_digest(unit_id, secret):
-    message = f"unit-calendar:{unit_id}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
-
-
-def unit_token(unit_id, secret):
-    """The secret token of a unit's feed: its id and an HMAC of it with ``secret``."""
-    return f"{unit_id}-{_unit_digest(unit_id, secret)}"
-
-
-def unit_by_token(session, token, secret):
-    """The active unit whose feed token is ``token``, or None when it is wrong."""
-    ident, _sep, digest = (token or "").partition("-")
-    if not ident.isdigit() or len(ident) > 9:
+def unit_by_token(session, token):
+    """The active unit whose feed token is ``token``, or None."""
+    if not token or len(token) > 64:
         return None
-    if not hmac.compare_digest(digest, _unit_digest(int(ident), secret)):
-        return None
-    unit = session.get(Unit, int(ident))
-    return unit if unit is not None and unit.active else None
+    return session.scalar(select(Unit).where(Unit.feed_token == token, Unit.active.is_(True)))
 
 
 def _open_tasks(session, conditions):
@@ -193,3 +176,11 @@ def reset_token(session, user, *, actor, now=None):
     audit.record(session, actor, "user.calendar_reset", user, now=now,
                  summary=user.full_name)
     return user.calendar_token
+
+
+def reset_unit_token(session, unit, *, actor, now=None):
+    """Give ``unit`` a new feed token; the old feed address stops working."""
+    unit.feed_token = new_token()
+    audit.record(session, actor, "unit.feed_reset", unit, now=now, summary=unit.name,
+                 unit_id=unit.id)
+    return unit.feed_token

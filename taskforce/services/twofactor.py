@@ -1,20 +1,24 @@
 """Two-factor log-in with authenticator apps (TOTP) and one-time recovery codes."""
 
 import hashlib
+import hmac
 import secrets
 
 import pyotp
 import segno
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from taskforce.models import RecoveryCode
+from taskforce.models import RecoveryCode, User
 from taskforce.models.types import utcnow
 from taskforce.services import accounts, audit
 from taskforce.services.errors import DomainError
 
 RECOVERY_CODES = 10
+# Codes of the step before and after the current one are accepted: phones' clocks drift.
+WINDOW = 1
 
 
 def new_secret():
@@ -40,18 +44,34 @@ def _hash(code):
     return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
 
 
-def _check_totp(secret, code):
+def _totp_step(secret, code, now):
+    """The time-step whose code is ``code``, within WINDOW steps of ``now``'s, or None."""
     code = (code or "").replace(" ", "")
-    return code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not (code.isascii() and code.isdigit()):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in range(current - WINDOW, current + WINDOW + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
-def enable(session, user, *, secret, code):
-    """Turn two-factor log-in on after the first code from the app; return recovery codes."""
-    if not _check_totp(secret, code):
+def enable(session, user, *, secret, code, now=None):
+    """Turn two-factor log-in on after the first code from the app; return recovery codes.
+
+    Every session of the account ends (the caller logs the current one in again), and the
+    code given here cannot log in afterwards.
+    """
+    step = _totp_step(secret, code, now or utcnow())
+    if step is None:
         raise DomainError(_("The code is not correct. Check the time on your phone and try "
                             "again."), field="code")
     user.totp_secret = secret
+    user.totp_last_step = step
+    user.failed_codes = 0
     codes = _new_recovery_codes(session, user)
+    user.end_sessions()
     audit.record(session, user, "user.2fa_on", user, summary=user.email)
     return codes
 
@@ -61,6 +81,7 @@ def disable(session, user, *, actor):
     if is_required(user) and actor is not None and actor.id == user.id:
         raise DomainError(_("Your role must use two-factor log-in."), field="code")
     user.totp_secret = None
+    user.totp_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.end_sessions()
     audit.record(session, actor, "user.2fa_off", user, summary=user.email)
@@ -84,13 +105,50 @@ def _new_recovery_codes(session, user):
 
 
 def verify(session, user, code, now=None):
-    """Accept a current TOTP code or an unused recovery code (which is then used up)."""
-    if user.totp_secret and _check_totp(user.totp_secret, code):
+    """Accept an authenticator code not used before, or an unused recovery code.
+
+    A code is refused unless its time-step is newer than the last one accepted, so a code
+    seen over a shoulder or relayed cannot log in twice. Wrong codes count against the
+    account like wrong passwords: LOGIN_MAX_FAILURES of them lock it (accounts.lock), and
+    a locked account accepts no code at all.
+    """
+    now = now or utcnow()
+    if accounts.is_locked(user, now):
+        return False
+    if _use_totp(session, user, code, now) or _use_recovery_code(session, user, code, now):
+        user.failed_codes = 0
         return True
+    _count_failure(user, now)
+    return False
+
+
+def _use_totp(session, user, code, now):
+    step = _totp_step(user.totp_secret, code, now) if user.totp_secret else None
+    if step is None:
+        return False
+    # One conditional update: of two requests racing with the same code, one wins.
+    result = session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
+                                                   User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
+def _use_recovery_code(session, user, code, now):
     row = session.scalar(select(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash(code or ""),
         RecoveryCode.used_at.is_(None)))
     if row is None:
         return False
-    row.used_at = now or utcnow()
+    row.used_at = now
     return True
+
+
+def _count_failure(user, now):
+    user.failed_codes += 1
+    if user.failed_codes >= current_app.config["LOGIN_MAX_FAILURES"]:
+        accounts.lock(user, now)
+        user.failed_codes = 0

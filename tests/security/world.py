@@ -25,7 +25,7 @@ from taskforce.models import (
     TaskStatus,
 )
 from taskforce.models.types import utcnow
-from taskforce.services import calendar, reviews
+from taskforce.services import reviews
 from tests import factories
 
 TODAY = "2020-11-02"
@@ -137,7 +137,7 @@ def _unit_b_objects(unit_b):
             "service_b": service_b.id, "task_b": task_b.id, "claim_b": claim_b.id,
             "extension_b": extension_b.id, "update_b": update_b.id, "file_b": file_b.id,
             "notification_b": notification_b.id, "calendar_token": officer_b.calendar_token,
-            "unit_token": calendar.unit_token(unit_b.id, current_app.config["SECRET_KEY"])}
+            "unit_token": unit_b.feed_token}
 
 
 def build_world():

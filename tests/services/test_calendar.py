@@ -14,7 +14,6 @@ from tests import factories
 
 TODAY = date(2020, 11, 20)
 NOW = datetime(2020, 11, 20, 3, 0, tzinfo=UTC)
-SECRET = "a-secret-key"
 
 
 def link(task):
@@ -107,27 +106,30 @@ class TestMonthGrid:
 
 class TestTokens:
     def test_unit_token_round_trip(self, world):
-        a = world["a"]
-        token = calendar.unit_token(a.id, SECRET)
-        assert calendar.unit_by_token(db.session, token, SECRET) == a
-        assert calendar.unit_token(a.id, SECRET) == token  # stable: no column needed
-
-    @pytest.mark.parametrize("bad", ["", "abc", "-", "12", "1-", "x-0000"])
-    def test_malformed_unit_tokens(self, world, bad):
-        assert calendar.unit_by_token(db.session, bad, SECRET) is None
-
-    def test_wrong_secret_or_other_unit_is_refused(self, world):
         a, b = world["a"], world["b"]
-        token = calendar.unit_token(a.id, SECRET)
-        assert calendar.unit_by_token(db.session, token, "another-secret") is None
-        forged = f"{b.id}-{token.partition('-')[2]}"
-        assert calendar.unit_by_token(db.session, forged, SECRET) is None
+        assert calendar.unit_by_token(db.session, a.feed_token) == a
+        assert a.feed_token != b.feed_token
+
+    @pytest.mark.parametrize("bad", ["", "abc", "-", "12", "1-", "x-0000", "x" * 65])
+    def test_malformed_unit_tokens(self, world, bad):
+        assert calendar.unit_by_token(db.session, bad) is None
 
     def test_inactive_unit_has_no_feed(self, world):
         a = world["a"]
         a.active = False
-        assert calendar.unit_by_token(db.session, calendar.unit_token(a.id, SECRET),
-                                      SECRET) is None
+        assert calendar.unit_by_token(db.session, a.feed_token) is None
+
+    def test_reset_unit_token(self, world):
+        a, officer = world["a"], world["officer"]
+        old = a.feed_token
+        new = calendar.reset_unit_token(db.session, a, actor=officer, now=NOW)
+        db.session.commit()
+        assert new != old and a.feed_token == new
+        assert calendar.unit_by_token(db.session, old) is None
+        assert calendar.unit_by_token(db.session, new) == a
+        event = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "unit.feed_reset"))
+        assert (event.actor_id, event.object_id, event.unit_id) == (officer.id, a.id, a.id)
 
     def test_user_token(self, world):
         officer = world["officer"]

@@ -1,5 +1,7 @@
 """The calendar pages: the month grid, the secret-address feeds and a new address."""
 
+import hashlib
+import hmac
 import html
 import re
 from datetime import date
@@ -9,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from taskforce.extensions import db
-from taskforce.models import AuditEvent, TaskStatus, User
+from taskforce.models import AuditEvent, TaskStatus, Unit, User
 from tests import factories
 
 TODAY = date(2020, 11, 20)
@@ -122,7 +124,9 @@ class TestFeeds:
         assert client.get(f"/calendar/{user.calendar_token}.ics").status_code == 404
 
     def test_unit_feed_from_the_unit_page(self, client, login_as, world):
-        login_as("member", locale="en")
+        user = login_as("member", locale="en")
+        factories.member(user=user, units=[world["b"]])
+        db.session.commit()
         url = feed_url(text(client.get(f"/units/{world['b'].id}")), "unit-feed-url")
         assert url and "/calendar/unit/" in url
         client.post("/logout")
@@ -139,6 +143,23 @@ class TestFeeds:
         other = text(client.get(f"/units/{world['b'].id}"))
         assert feed_url(other, "unit-feed-url") is None
         assert "Sơ kết Huyện B" not in other
+
+    @pytest.mark.parametrize("role", ["viewer", "member"])
+    def test_the_feed_address_is_shown_only_to_those_who_act_for_the_unit(
+            self, client, login_as, world, role):
+        login_as(role, locale="en")  # a member who does not follow unit B
+        page = text(client.get(f"/units/{world['b'].id}"))
+        assert "Sơ kết Huyện B" in page  # the unit's tasks are shown
+        assert feed_url(page, "unit-feed-url") is None
+        assert world["b"].feed_token not in page
+        assert "/calendar/unit/" not in page
+
+    def test_the_old_hmac_address_no_longer_works(self, app, client, world):
+        unit = world["b"]
+        digest = hmac.new(app.config["SECRET_KEY"].encode(), f"unit-calendar:{unit.id}".encode(),
+                          hashlib.sha256).hexdigest()[:32]
+        assert client.get(f"/calendar/unit/{unit.id}-{digest}.ics").status_code == 404
+        assert client.get(f"/calendar/unit/{unit.feed_token}.ics").status_code == 200
 
 
 class TestReset:
@@ -159,6 +180,50 @@ class TestReset:
         assert db.session.scalar(select(AuditEvent.action).where(
             AuditEvent.object_id == user.id)) == "user.calendar_reset"
 
+    def test_the_account_menu_leads_to_a_new_address(self, client, login_as, world):
+        login_as("viewer")
+        assert 'href="/calendar/token"' in text(client.get("/dashboard"))
+
     def test_anonymous_cannot_reset(self, client, world):
         response = client.post("/calendar/token")
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+class TestUnitReset:
+    def test_a_new_unit_address_needs_a_confirmation_and_kills_the_old_one(
+            self, client, login_as, world):
+        unit = world["b"]
+        user = login_as("unit_officer", unit=unit, locale="en")
+        old = unit.feed_token
+        page = text(client.get(f"/units/{unit.id}"))
+        assert f'href="/calendar/unit/{unit.id}/token"' in page
+        assert "stop receiving the deadlines" in text(client.get(f"/calendar/unit/{unit.id}/token"))
+        db.session.expire_all()
+        assert db.session.get(Unit, unit.id).feed_token == old
+        response = client.post(f"/calendar/unit/{unit.id}/token")
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/units/{unit.id}")
+        db.session.expire_all()
+        new = db.session.get(Unit, unit.id).feed_token
+        assert new != old
+        assert client.get(f"/calendar/unit/{old}.ics").status_code == 404
+        assert client.get(f"/calendar/unit/{new}.ics").status_code == 200
+        assert feed_url(text(client.get(f"/units/{unit.id}")), "unit-feed-url").endswith(
+            f"/calendar/unit/{new}.ics")
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "unit.feed_reset"))
+        assert (event.actor_id, event.object_id) == (user.id, unit.id)
+
+    @pytest.mark.parametrize("role", ["viewer", "member", "unit_officer"])
+    def test_others_cannot_renew_a_unit_address(self, client, login_as, world, role):
+        login_as(role, **({"unit": world["a"]} if role == "unit_officer" else {}))
+        unit = world["b"]
+        old = unit.feed_token
+        assert client.post(f"/calendar/unit/{unit.id}/token").status_code == 403
+        db.session.expire_all()
+        assert db.session.get(Unit, unit.id).feed_token == old
+
+    def test_a_member_who_follows_the_unit_may_renew_it(self, client, login_as, world):
+        user = login_as("member")
+        factories.member(user=user, units=[world["b"]])
+        db.session.commit()
+        assert client.post(f"/calendar/unit/{world['b'].id}/token").status_code == 302

@@ -1,13 +1,16 @@
 """Throttled log-in, account lock-out and two-factor log-in with TOTP."""
 
+import time
 from datetime import timedelta
 
 import pyotp
+import pytest
 from sqlalchemy import select
 
 from taskforce.extensions import db
 from taskforce.models import RecoveryCode, User
 from taskforce.models.types import utcnow
+from taskforce.services import accounts
 from tests import factories
 
 
@@ -93,7 +96,9 @@ def test_two_factor_enrollment_and_login(app, client):
     assert response.headers["Location"].endswith("/login/code")
     assert client.get("/dashboard").status_code == 302  # not logged in before the code
     assert client.post("/login/code", data={"code": "123456"}).status_code == 200
-    response = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+    totp = pyotp.TOTP(secret)
+    # The code that turned it on is used up: the app's next one (within the window) logs in.
+    response = client.post("/login/code", data={"code": totp.at(time.time() + totp.interval)})
     assert response.status_code == 302
     assert client.get("/dashboard").status_code == 200
 
@@ -143,6 +148,141 @@ def test_turning_two_factor_off_needs_the_password(app, client):
     assert db.session.get(User, user.id).totp_secret
     client.post("/account/two-factor", data={"password": factories.PASSWORD})
     assert db.session.get(User, user.id).totp_secret is None
+
+
+def two_factor_user(**kw):
+    user = factories.user(totp_secret=pyotp.random_base32(), **kw)
+    db.session.commit()
+    return user
+
+
+def test_a_code_works_once(app, client):
+    user = two_factor_user()
+    code = pyotp.TOTP(user.totp_secret).now()
+    login(client, user.email)
+    assert client.post("/login/code", data={"code": code}).status_code == 302
+    client.post("/logout")
+    login(client, user.email)
+    page = client.post("/login/code", data={"code": code}).get_data(as_text=True)
+    assert "Mã không đúng" in page
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_the_code_that_turned_two_factor_on_cannot_log_in(app, client):
+    user = factories.user()
+    db.session.commit()
+    login(client, user.email)
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    code = pyotp.TOTP(page.split('<code class="user-select-all">')[1].split("<")[0]).now()
+    assert client.post("/account/two-factor", data={"code": code}).status_code == 200
+    client.post("/logout")
+    login(client, user.email)
+    assert client.post("/login/code", data={"code": code}).status_code == 200
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_a_code_older_than_the_last_one_accepted_is_refused(app, client):
+    user = two_factor_user()
+    totp = pyotp.TOTP(user.totp_secret)
+    login(client, user.email)
+    assert client.post("/login/code", data={"code": totp.now()}).status_code == 302
+    client.post("/logout")
+    login(client, user.email)
+    earlier = totp.at(time.time() - totp.interval)  # still inside the accepted window
+    assert client.post("/login/code", data={"code": earlier}).status_code == 200
+
+
+def browser_at(app, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_wrong_codes_lock_the_account_whatever_the_address(make_app):
+    app = make_app(LOGIN_MAX_FAILURES=3, LOGIN_LOCK_MINUTES=15,
+                   LOGIN_LIMIT_PER_ADDRESS="100/minute", LOGIN_LIMIT_PER_ACCOUNT="100/minute")
+    with app.app_context():
+        user = two_factor_user()
+        for n in range(3):  # each guess from a new browser at a new address
+            client = browser_at(app, f"10.0.0.{n + 1}")
+            assert login(client, user.email).status_code == 302
+            assert client.post("/login/code", data={"code": "000000"}).status_code == 200
+        assert db.session.get(User, user.id).locked_until > utcnow()
+        client = browser_at(app, "10.0.0.9")
+        assert login(client, user.email).status_code == 200  # the password is refused too
+        assert client.get("/dashboard").status_code == 302
+
+
+def test_a_locked_account_refuses_the_right_code(make_app):
+    app = make_app(LOGIN_MAX_FAILURES=2, LOGIN_LIMIT_PER_ADDRESS="100/minute")
+    with app.app_context():
+        user = two_factor_user()
+        client = app.test_client()
+        login(client, user.email)
+        for _ in range(2):
+            client.post("/login/code", data={"code": "000000"})
+        code = pyotp.TOTP(user.totp_secret).now()
+        assert client.post("/login/code", data={"code": code}).status_code != 302
+        assert client.get("/dashboard").status_code == 302
+
+
+def test_a_right_code_clears_the_count_of_wrong_ones(make_app):
+    app = make_app(LOGIN_MAX_FAILURES=2, LOGIN_LIMIT_PER_ADDRESS="100/minute")
+    with app.app_context():
+        user = two_factor_user()
+        client = app.test_client()
+        login(client, user.email)
+        client.post("/login/code", data={"code": "000000"})
+        code = pyotp.TOTP(user.totp_secret).now()
+        assert client.post("/login/code", data={"code": code}).status_code == 302
+        assert db.session.get(User, user.id).failed_codes == 0
+
+
+class CountingHasher:
+    """The application's real Argon2 hasher, counting its verifications."""
+
+    def __init__(self, real):
+        self.real = real
+        self.verifications = 0
+
+    def verify(self, hash, password):
+        self.verifications += 1
+        return self.real.verify(hash, password)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+@pytest.fixture
+def hasher(monkeypatch):
+    counting = CountingHasher(accounts._hasher)
+    monkeypatch.setattr(accounts, "_hasher", counting)
+    return counting
+
+
+def locked_user():
+    return factories.user(locked_until=utcnow() + timedelta(minutes=10))
+
+
+@pytest.mark.parametrize("case", ["unknown address", "wrong password", "locked account",
+                                  "locked account, right password", "inactive account"])
+def test_every_refusal_does_one_password_verification(app, client, hasher, case):
+    users = {"wrong password": factories.user, "locked account": locked_user,
+             "locked account, right password": locked_user,
+             "inactive account": lambda: factories.user(active=False)}
+    email = users[case]().email if case in users else "nobody@example.test"
+    db.session.commit()
+    password = factories.PASSWORD if case.endswith("right password") else "not-the-password"
+    page = login(client, email, password).get_data(as_text=True)
+    assert "Sai e-mail hoặc mật khẩu" in page
+    assert hasher.verifications == 1
+
+
+def test_a_successful_log_in_does_one_password_verification(app, client, hasher):
+    user = factories.user()
+    db.session.commit()
+    assert login(client, user.email).status_code == 302
+    assert hasher.verifications == 1
 
 
 def test_security_headers(client):

@@ -12,7 +12,7 @@ from flask import current_app
 from taskforce.extensions import db
 from taskforce.models import Attachment, ExtensionRequest, OutboxMessage
 from taskforce.models.types import utcnow
-from taskforce.services import calendar, reviews
+from taskforce.services import reviews
 from tests import factories
 
 ROLES = ("anonymous", "admin", "leader", "member", "unit_officer", "viewer")
@@ -81,6 +81,9 @@ ROUTES = {
     "tasks.calendar_reset": ("GET", "/calendar/token", EVERYONE),
     "tasks.ical_user": ("GET", "/calendar/{calendar_token}.ics", PUBLIC),
     "tasks.ical_unit": ("GET", "/calendar/unit/{unit_token}.ics", PUBLIC),
+    # Those who act for a unit renew its feed address; the world's unit is neither the
+    # logged-in officer's nor followed by the logged-in member.
+    "tasks.unit_calendar_reset": ("GET", "/calendar/unit/{unit}/token", {"admin", "leader"}),
     "notifications.index": ("GET", "/notifications", EVERYONE),
     "notifications.read": ("POST", "/notifications/read", EVERYONE),
     "admin.audit": ("GET", "/admin/audit", {"admin", "leader"}),
@@ -133,7 +136,7 @@ def build_world():
             "change": service.level_changes[0].id, "service": service.id, "claim": claim.id,
             "file": evidence.id,
             "calendar_token": user.calendar_token,
-            "unit_token": calendar.unit_token(unit.id, current_app.config["SECRET_KEY"])}
+            "unit_token": unit.feed_token}
 
 
 def test_every_route_is_in_the_table(app):

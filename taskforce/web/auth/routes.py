@@ -42,6 +42,10 @@ def _submitted_email():
     return "login:" + (request.form.get("email") or "").strip().lower()
 
 
+def _pending_account():
+    return f"code:{(session.get(PENDING) or {}).get('id')}"
+
+
 def _per_address():
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
 
@@ -86,6 +90,7 @@ def login():
 @bp.route("/login/code", methods=["GET", "POST"])
 @public
 @limiter.limit(_per_address, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_per_account, methods=["POST"], deduct_when=_failed, key_func=_pending_account)
 def login_code():
     pending = session.get(PENDING) or {}
     user = accounts.pending_login(db.session, pending.get("id"), pending.get("token"))
@@ -94,11 +99,13 @@ def login_code():
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if twofactor.verify(db.session, user, form.code.data):
-            db.session.commit()
+        is_right = twofactor.verify(db.session, user, form.code.data)
+        db.session.commit()  # a wrong code is counted against the account
+        if is_right:
             session.pop(PENDING, None)
             return _finish_login(user, pending.get("next"))
-        form.code.errors.append(_("The code is not correct."))
+        form.code.errors.append(_("The code is not correct, or the account is locked for a "
+                                  "while."))
     return render_template("auth/login_code.html", form=form)
 
 
@@ -126,8 +133,10 @@ def require_two_factor_setup():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
+    accounts.log_out(current_user._get_current_object())
+    db.session.commit()
     logout_user()
-    flash(_("You have logged out."), "info")
+    flash(_("You have logged out, here and on every other device."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -155,6 +164,7 @@ def two_factor():
     enabled = submit(lambda: twofactor.enable(db.session, user, secret=secret,
                                               code=form.code.data), form=form)
     if enabled.ok:
+        login_user(user)  # the account's sessions ended, this one goes on
         session.pop(SETUP, None)
         return render_template("auth/recovery_codes.html", codes=enabled.value)
     uri = twofactor.provisioning_uri(user, secret)

@@ -104,8 +104,7 @@ def _back():
 def verify(change_id):
     change = get_or_404(LevelChange, change_id, current_user, "claims.verify")
     if ConfirmForm().validate_on_submit():
-        submit(lambda: tasks.verify_claim(db.session, change, actor=current_user,
-                                          now=clock.now()),
+        submit(lambda: tasks.verify_claim(db.session, change, actor=current_user, now=clock.now()),
                _("The claim has been verified."))
     return redirect(_back())
 

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from taskforce.extensions import db
-from taskforce.permissions import can, public, require
+from taskforce.models import Unit
+from taskforce.permissions import can, get_or_404, public, require
 from taskforce.services import calendar as deadlines
 from taskforce.services import clock, units
 from taskforce.web.forms import BaseForm
@@ -17,11 +18,10 @@ from taskforce.web.utils import int_arg
 
 
 def unit_feed_url(unit):
-    """The address of the unit's deadline feed, or None when the user may not see it."""
-    if not can(current_user, "units.tasks", unit):
+    """The secret address of the unit's deadline feed, for those who act for the unit only."""
+    if not can(current_user, "units.feed", unit):
         return None
-    token = deadlines.unit_token(unit.id, current_app.config["SECRET_KEY"])
-    return url_for("tasks.ical_unit", token=token, _external=True)
+    return url_for("tasks.ical_unit", token=unit.feed_token, _external=True)
 
 
 def _task_link(task):
@@ -80,6 +80,20 @@ def calendar_reset():
     return render_template("tasks/calendar_reset.html", form=form)
 
 
+@bp.route("/calendar/unit/<int:unit_id>/token", methods=["GET", "POST"])
+@require("units.feed")
+def unit_calendar_reset(unit_id):
+    unit = get_or_404(Unit, unit_id, current_user, "units.feed")
+    form = BaseForm()
+    if form.validate_on_submit():
+        deadlines.reset_unit_token(db.session, unit, actor=current_user, now=clock.now())
+        db.session.commit()
+        flash(_("The unit's calendar has a new address; the old one no longer works."),
+              "success")
+        return redirect(url_for("units.detail", unit_id=unit.id))
+    return render_template("tasks/unit_calendar_reset.html", form=form, unit=unit)
+
+
 @bp.route("/calendar/<token>.ics")
 @public
 def ical_user(token):
@@ -94,7 +108,7 @@ def ical_user(token):
 @bp.route("/calendar/unit/<token>.ics")
 @public
 def ical_unit(token):
-    unit = deadlines.unit_by_token(db.session, token, current_app.config["SECRET_KEY"])
+    unit = deadlines.unit_by_token(db.session, token)
     if unit is None:
         abort(404)
     return _ics(deadlines.unit_feed_tasks(db.session, unit),
