@@ -242,7 +242,7 @@ def _months_cte(ends):
     return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("months")
 
 
-def _spans(name, statuses):
+def level_spans(name, statuses):
     """A CTE (service_id, level, start, next_on): each change, and when the next one came.
 
     A change is the service's level from its date until the next change's (excluded), so
@@ -262,7 +262,7 @@ def _of_active_services(query, service_id):
             .where(Service.active.is_(True), Unit.active.is_(True)))
 
 
-def _later(first, second):
+def later_of(first, second):
     return case((first > second, first), else_=second)
 
 
@@ -271,13 +271,13 @@ def _trend_events():
 
     A claimed level 4 counts only once the service has a verified level, as in ``compute``.
     """
-    verified = _spans("verified_spans", [ClaimStatus.VERIFIED])
-    claimed = _spans("claimed_spans", [ClaimStatus.VERIFIED, ClaimStatus.PENDING])
+    verified = level_spans("verified_spans", [ClaimStatus.VERIFIED])
+    claimed = level_spans("claimed_spans", [ClaimStatus.VERIFIED, ClaimStatus.PENDING])
     first = (select(LevelChange.service_id, func.min(LevelChange.effective_on).label("first_on"))
              .where(LevelChange.status == ClaimStatus.VERIFIED)
              .group_by(LevelChange.service_id).cte("first_verified"))
     is4 = case((verified.c.level == 4, 1), else_=0)
-    counted_from = _later(claimed.c.start, first.c.first_on)
+    counted_from = later_of(claimed.c.start, first.c.first_on)
     claimed4 = (claimed.c.level == 4,
                 or_(claimed.c.next_on.is_(None), counted_from < claimed.c.next_on))
     ended = verified.c.next_on.is_not(None)

@@ -159,23 +159,9 @@ def _share_units(as_of, *, min_level, verified_only):
             .where(*_active()).group_by(Service.unit_id))
 
 
-def _spans(name, statuses):
-    """A CTE (service_id, level, start, next_on): each change, until the next one (excluded)."""
-    following = func.lead(LevelChange.effective_on, type_=Date).over(
-        partition_by=LevelChange.service_id,
-        order_by=(LevelChange.effective_on, LevelChange.id))
-    return (select(LevelChange.service_id, LevelChange.to_level.label("level"),
-                   LevelChange.effective_on.label("start"), following.label("next_on"))
-            .where(LevelChange.status.in_(statuses)).cte(name))
-
-
 def _of_active(query, service_id):
     return (query.join(Service, Service.id == service_id).join(Unit, Unit.id == Service.unit_id)
             .where(*_active()))
-
-
-def _later(first, second):
-    return case((first > second, first), else_=second)
 
 
 def _share_events(min_level, verified_only):
@@ -184,7 +170,7 @@ def _share_events(min_level, verified_only):
     The denominator follows the verified spans (a service counts from its first verified
     level); a claimed class counts only from then, as in ``_share_units``.
     """
-    verified = _spans("verified_spans", VERIFIED)
+    verified = kpi.level_spans("verified_spans", VERIFIED)
     at_class = case((verified.c.level >= min_level, 1), else_=0)
     zero, one = literal(0), literal(1)
 
@@ -199,12 +185,12 @@ def _share_events(min_level, verified_only):
     if verified_only:
         return union_all(steps(verified, verified.c.start, one, at_class),
                          steps(verified, verified.c.next_on, -one, -at_class, ended)).subquery()
-    claimed = _spans("claimed_spans", CLAIMED)
+    claimed = kpi.level_spans("claimed_spans", CLAIMED)
     first = (select(LevelChange.service_id, func.min(LevelChange.effective_on).label("first_on"))
              .where(LevelChange.status == ClaimStatus.VERIFIED)
              .group_by(LevelChange.service_id).cte("first_verified"))
     joins = ((first, first.c.service_id == claimed.c.service_id),)
-    counted_from = _later(claimed.c.start, first.c.first_on)
+    counted_from = kpi.later_of(claimed.c.start, first.c.first_on)
     counted = (claimed.c.level >= min_level,
                or_(claimed.c.next_on.is_(None), counted_from < claimed.c.next_on))
     return union_all(
@@ -313,7 +299,7 @@ def _effectiveness_units(as_of, *, min_level, months):
 
 
 def _effectiveness_series(points, *, min_level, months):
-    spans = _spans("verified_spans", VERIFIED)
+    spans = kpi.level_spans("verified_spans", VERIFIED)
     covers = and_(spans.c.start <= points.c.month_end,
                   or_(spans.c.next_on.is_(None), spans.c.next_on > points.c.month_end))
     in_window = _in_window(ServiceUsage.month, points.c.window_start, points.c.month_end)
