@@ -12,7 +12,7 @@ from taskforce.permissions import can, get_or_404, public, require
 from taskforce.services import calendar as deadlines
 from taskforce.services import clock, units
 from taskforce.web.forms import BaseForm
-from taskforce.web.submit import attempt
+from taskforce.web.submit import attempt, submit
 from taskforce.web.tasks import bp
 from taskforce.web.utils import int_arg
 
@@ -72,10 +72,9 @@ def calendar():
 @require("tasks.view")
 def calendar_reset():
     form = BaseForm()
-    if form.validate_on_submit():
-        deadlines.reset_token(db.session, current_user, actor=current_user, now=clock.now())
-        db.session.commit()
-        flash(_("Your calendar has a new address; the old one no longer works."), "success")
+    if submit(lambda: deadlines.reset_token(db.session, current_user, actor=current_user,
+                                            now=clock.now()),
+              _("Your calendar has a new address; the old one no longer works."), form=form).ok:
         return redirect(url_for("tasks.calendar"))
     return render_template("tasks/calendar_reset.html", form=form)
 
@@ -85,11 +84,10 @@ def calendar_reset():
 def unit_calendar_reset(unit_id):
     unit = get_or_404(Unit, unit_id, current_user, "units.feed")
     form = BaseForm()
-    if form.validate_on_submit():
-        deadlines.reset_unit_token(db.session, unit, actor=current_user, now=clock.now())
-        db.session.commit()
-        flash(_("The unit's calendar has a new address; the old one no longer works."),
-              "success")
+    if submit(lambda: deadlines.reset_unit_token(db.session, unit, actor=current_user,
+                                                 now=clock.now()),
+              _("The unit's calendar has a new address; the old one no longer works."),
+              form=form).ok:
         return redirect(url_for("units.detail", unit_id=unit.id))
     return render_template("tasks/unit_calendar_reset.html", form=form, unit=unit)
 
@@ -97,9 +95,7 @@ def unit_calendar_reset(unit_id):
 @bp.route("/calendar/<token>.ics")
 @public
 def ical_user(token):
-    user = deadlines.user_by_token(db.session, token)
-    if user is None:
-        abort(404)
+    user = deadlines.user_by_token(db.session, token) or abort(404)
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         return _ics(deadlines.user_feed_tasks(db.session, user),
                     _("Deadlines of %(name)s", name=user.full_name))
@@ -108,8 +104,6 @@ def ical_user(token):
 @bp.route("/calendar/unit/<token>.ics")
 @public
 def ical_unit(token):
-    unit = deadlines.unit_by_token(db.session, token)
-    if unit is None:
-        abort(404)
+    unit = deadlines.unit_by_token(db.session, token) or abort(404)
     return _ics(deadlines.unit_feed_tasks(db.session, unit),
                 _("Deadlines of %(name)s", name=unit.name))
