@@ -11,7 +11,7 @@ from flask import Flask, abort, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import DEFAULT_SECRET_KEY, config_from_env
-from taskforce.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from taskforce.extensions import babel, bootstrap, csrf, db, init_migrate, limiter, login_manager
 
 log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -90,7 +90,7 @@ def register_extensions(app):
     db.init_app(app)
     kpi_cache.init_app(app)
     migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
-    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    init_migrate(app, db, migrations)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"

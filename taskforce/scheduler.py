@@ -18,8 +18,6 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import click
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 from flask.helpers import get_debug_flag
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -40,6 +38,19 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600
 # is stepped through only a few times.
 LOOKBACK = (timedelta(hours=2), timedelta(days=2), timedelta(days=16), timedelta(days=64),
             timedelta(days=400))
+
+
+def _background_scheduler(**options):
+    # APScheduler's scheduler (threads, executors) is imported by the process that runs one.
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    return BackgroundScheduler(**options)
+
+
+def _interval_trigger(**every):
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    return IntervalTrigger(**every)
 
 
 # Crontabs -------------------------------------------------------------------------------------
@@ -142,7 +153,7 @@ class Scheduler:
         self.triggers = {}
         self.crontabs = {}
         self._active_until = None
-        self.aps = BackgroundScheduler(timezone=self.zone, job_defaults=JOB_DEFAULTS)
+        self.aps = _background_scheduler(timezone=self.zone, job_defaults=JOB_DEFAULTS)
 
     # -- triggers
 
@@ -166,7 +177,7 @@ class Scheduler:
                 triggers[spec.id] = checked_crontab(expression, self.zone, source)
                 crontabs[spec.id] = expression
             else:
-                triggers[spec.id] = IntervalTrigger(timezone=self.zone, **spec.every)
+                triggers[spec.id] = _interval_trigger(timezone=self.zone, **spec.every)
         self.triggers, self.crontabs = triggers, crontabs
         return triggers
 
@@ -195,8 +206,8 @@ class Scheduler:
         for spec_id, trigger in self.load_triggers().items():
             self.aps.add_job(self.run_job, trigger=trigger, args=[spec_id], id=spec_id,
                              name=spec_id, replace_existing=True)
-        self.aps.add_job(self.tick, IntervalTrigger(seconds=self.renew_seconds,
-                                                    timezone=self.zone),
+        self.aps.add_job(self.tick, _interval_trigger(seconds=self.renew_seconds,
+                                                      timezone=self.zone),
                          id="lease", name="lease", next_run_time=utcnow(),
                          misfire_grace_time=None)  # a late renewal is still worth making
         self.aps.start()

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
@@ -136,6 +135,8 @@ def unit_feed_tasks(session, unit):
 
 
 def _event(task, link, now):
+    from icalendar import Event  # imported by the process that writes a feed
+
     event = Event()
     event.add("uid", f"task-{task.id}@taskforce")
     event.add("dtstamp", now)
@@ -159,6 +160,8 @@ def feed(task_list, *, name, link, now):
 
     ``link(task)`` gives the task page's address; ``now`` stamps the events.
     """
+    from icalendar import Calendar  # imported by the process that writes a feed
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -7,15 +7,11 @@ the body, "Nơi nhận" and the signature. Those formulas are fixed Vietnamese t
 every administrative document; the body follows the reader's language.
 """
 
+import functools
 from datetime import date
 from io import BytesIO
+from types import SimpleNamespace
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
@@ -72,7 +68,10 @@ def _signed(value):
 
 
 def _class_labels():
+    # In the order of reviews.CLASSES; a review made before "done with a shortfall" existed
+    # counts none.
     return {"done_on_time": _("Done on time"), "done_late": _("Done late"),
+            "done_short": _("Done with a shortfall"),
             "open_on_time": _("Open, within the deadline"), "open_overdue": _("Open, overdue")}
 
 
@@ -126,7 +125,7 @@ def _summary_rows(s):
         [_("Effective share (%)"), pct(p["effective_share"]),
          pct(m["effective_share"]) if m else ""],
     ]
-    rows += [[text, s["tasks"][key], ""] for key, text in _class_labels().items()]
+    rows += [[text, s["tasks"].get(key, 0), ""] for key, text in _class_labels().items()]
     rows += [[_("Tasks in all"), s["tasks"]["total"], ""],
              [_("Reported done, awaiting acceptance"), s["awaiting_acceptance"]["total"], ""],
              [_("Due in the next %(days)s days", days=s["due_soon"]["days"]),
@@ -146,10 +145,25 @@ def _unit_cells(row, kind_label):
     return [row["name"], str(kind_label(row["kind"])), row["services"], row["level3"],
             row["level4"], row["level4_verified"], _percent_number(row["share_verified"]),
             _percent_number(change) if change is not None else "", row["to_target"],
-            row["effective4"], *(row["tasks"][key] for key in reviews.CLASSES)]
+            row["effective4"], *(row["tasks"].get(key, 0) for key in reviews.CLASSES)]
 
 
 # Word -----------------------------------------------------------------------------------------
+
+@functools.cache
+def _docx():
+    """python-docx's names used here, imported once by the process that writes a report."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    return SimpleNamespace(Document=Document, WD_ORIENT=WD_ORIENT,
+                           WD_TABLE_ALIGNMENT=WD_TABLE_ALIGNMENT,
+                           WD_ALIGN_PARAGRAPH=WD_ALIGN_PARAGRAPH, qn=qn, Cm=Cm, Pt=Pt)
+
 
 def review_docx(review, *, province_name, issuer, symbol="BC-TCT", recipients=None,
                 chart_png=None):
@@ -158,15 +172,16 @@ def review_docx(review, *, province_name, issuer, symbol="BC-TCT", recipients=No
     ``issuer`` is the issuing body's lines, the superior body first (e.g.
     ``("UBND TỈNH BẮC KẠN", "TỔ CÔNG TÁC")``); ``chart_png`` the trend chart to include.
     """
+    docx = _docx()
     s = review.snapshot
-    doc = Document()
+    doc = docx.Document()
     _page_setup(doc)
     _header_block(doc, review, province_name, issuer, symbol)
     _title(doc, review)
     _body(doc, s)
     if chart_png:
-        doc.add_picture(BytesIO(chart_png), width=Cm(16))
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.add_picture(BytesIO(chart_png), width=docx.Cm(16))
+        doc.paragraphs[-1].alignment = docx.WD_ALIGN_PARAGRAPH.CENTER
     _closing(doc, s, issuer, recipients if recipients is not None
              else settings.DEFAULT_REPORT_RECIPIENTS)
     buffer = BytesIO()
@@ -175,28 +190,31 @@ def review_docx(review, *, province_name, issuer, symbol="BC-TCT", recipients=No
 
 
 def _page_setup(doc):
+    docx = _docx()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.orientation = docx.WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = docx.Cm(21), docx.Cm(29.7)
+    section.top_margin = section.bottom_margin = docx.Cm(2)
+    section.left_margin, section.right_margin = docx.Cm(3), docx.Cm(2)
     style = doc.styles["Normal"]
     style.font.name = FONT
-    style.font.size = Pt(BODY_SIZE)
+    style.font.size = docx.Pt(BODY_SIZE)
     # Word picks the East-Asian font slot for some Vietnamese text; set it too.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    style.paragraph_format.space_after = Pt(3)
+    style.element.rPr.rFonts.set(docx.qn("w:eastAsia"), FONT)
+    style.paragraph_format.space_after = docx.Pt(3)
 
 
 def _line(container, text, *, bold=False, italic=False, size=BODY_SIZE, align="center",
           underline=False):
+    docx = _docx()
     paragraph = container.add_paragraph()
-    paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                           "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
-    paragraph.paragraph_format.space_after = Pt(0)
+    align_to = docx.WD_ALIGN_PARAGRAPH
+    paragraph.alignment = {"center": align_to.CENTER, "left": align_to.LEFT,
+                           "justify": align_to.JUSTIFY}[align]
+    paragraph.paragraph_format.space_after = docx.Pt(0)
     run = paragraph.add_run(text)
     run.bold, run.italic, run.underline = bold, italic, underline
-    run.font.size = Pt(size)
+    run.font.size = docx.Pt(size)
     return paragraph
 
 
@@ -207,10 +225,11 @@ def _issue_date(day):
 
 
 def _header_block(doc, review, province_name, issuer, symbol):
+    docx = _docx()
     table = doc.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.alignment = docx.WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
+    left.width, right.width = docx.Cm(6.5), docx.Cm(9.5)
     left.paragraphs[0].text = ""
     lines = list(issuer)
     for text in lines[:-1]:
@@ -237,32 +256,35 @@ def _title(doc, review):
 
 
 def _heading(doc, text):
+    docx = _docx()
     paragraph = _line(doc, text, bold=True, align="left")
-    paragraph.paragraph_format.space_before = Pt(6)
+    paragraph.paragraph_format.space_before = docx.Pt(6)
 
 
 def _text(doc, text):
+    docx = _docx()
     paragraph = _line(doc, text, align="justify")
-    paragraph.paragraph_format.first_line_indent = Cm(1)
-    paragraph.paragraph_format.space_after = Pt(3)
+    paragraph.paragraph_format.first_line_indent = docx.Cm(1)
+    paragraph.paragraph_format.space_after = docx.Pt(3)
     return paragraph
 
 
 def _table(doc, headers, rows):
+    docx = _docx()
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.alignment = docx.WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(str(text))
         run.bold = True
-        run.font.size = Pt(TABLE_SIZE)
+        run.font.size = docx.Pt(TABLE_SIZE)
     for values in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             cell.text = ""
-            cell.paragraphs[0].add_run(str(value)).font.size = Pt(TABLE_SIZE)
-    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+            cell.paragraphs[0].add_run(str(value)).font.size = docx.Pt(TABLE_SIZE)
+    doc.add_paragraph().paragraph_format.space_after = docx.Pt(0)
     return table
 
 
@@ -306,7 +328,7 @@ def _tasks_section(doc, s):
     labels = _class_labels()
     _heading(doc, _("II. Tasks"))
     _table(doc, [*labels.values(), _("In all")],
-           [[_num(s["tasks"][key]) for key in labels] + [_num(s["tasks"]["total"])]])
+           [[_num(s["tasks"].get(key, 0)) for key in labels] + [_num(s["tasks"]["total"])]])
     _text(doc, _("Reported done and awaiting acceptance: %(count)s.",
                  count=_num(s["awaiting_acceptance"]["total"])))
     due = s["due_soon"]
@@ -324,9 +346,10 @@ def _tasks_section(doc, s):
 
 
 def _closing(doc, s, issuer, recipients):
+    docx = _docx()
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(8), Cm(8)
+    left.width, right.width = docx.Cm(8), docx.Cm(8)
     left.paragraphs[0].text = ""
     _line(left, "Nơi nhận:", bold=True, italic=True, size=12, align="left")
     for text in [*recipients, "Lưu: VT."]:

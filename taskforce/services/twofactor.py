@@ -5,7 +5,6 @@ import hmac
 import secrets
 
 import pyotp
-import segno
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select, update
@@ -37,6 +36,8 @@ def provisioning_uri(user, secret):
 
 def qr_svg(uri):
     """The QR code of ``uri`` as an SVG data URI, for an <img> the CSP allows."""
+    import segno  # imported by the process that shows a QR code
+
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
 
 
