@@ -66,6 +66,8 @@ RULES = {
     "settings.manage": frozenset({ADMIN}),
     "outbox.view": frozenset({ADMIN}),
     "audit.view": frozenset({ADMIN, LEADER}),
+    "plans.view": EVERYONE,
+    "plans.manage": frozenset({ADMIN, LEADER}),
 }
 
 
