@@ -49,6 +49,10 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_PATH / "mail"))
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
     MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    # An imported spreadsheet is refused past these, counted while it streams.
+    IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+    IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+    IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = env_int("MAIL_PORT", 25)

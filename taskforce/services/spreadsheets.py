@@ -5,6 +5,9 @@ the top of the first sheet that has one and returns the rows below it, each cell
 column's key, within the limits below. The cell parsers raise ``CellError`` with a message
 for the row; ``RowErrors`` collects them by row number. openpyxl is imported when a
 workbook is read, not with the application.
+
+``sheet_limits.Limits`` (columns per row, rows per sheet, cells in all) are counted while the
+file streams, before openpyxl or the csv module builds a row.
 """
 
 import csv
@@ -21,14 +24,13 @@ from flask_babel import gettext as _
 
 from taskforce.services.errors import DomainError
 from taskforce.services.online_classes import parse_class
+from taskforce.services.sheet_limits import Limits, Unreadable, count_workbook, csv_records
 from taskforce.services.text import clean, fold
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # A small .xlsx can unzip to gigabytes (a "zip bomb"); refuse before parsing.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-MAX_ROWS = 20_000
 MAX_CELL_CHARS = 2_000
-MAX_COLUMNS = 60
 HEADER_ROWS = 10
 # Sheets often carry thousands of formatted but empty rows below the data: stop there.
 MAX_BLANK_RUN = 1_000
@@ -115,7 +117,7 @@ def not_a_spreadsheet():
                          "a CSV file."), field="file")
 
 
-def read_table(data, columns, *, required=()):
+def read_table(data, columns, *, required=(), limits=None):
     """The first sheet with a header row of ``columns``: a Table, with ``required`` columns."""
     if not data or not data.strip():
         raise DomainError(_("The file is empty."), field="file")
@@ -126,8 +128,9 @@ def read_table(data, columns, *, required=()):
         raise DomainError(_("This is an old Excel file (.xls) or a workbook with a password. "
                             "Open it in Excel, save it as an Excel Workbook (.xlsx) without a "
                             "password, or as CSV, and import that."), field="file")
+    limits = limits or Limits.configured()
     read = _read_xlsx if data.startswith(ZIP_MAGIC) else _read_csv
-    table = read(data, columns)
+    table = read(data, columns, limits)
     if table is None:
         raise DomainError(str(columns.no_header), field="file")
     missing = [columns.labels[key] for key in required if key not in table.rows[0].values]
@@ -137,23 +140,24 @@ def read_table(data, columns, *, required=()):
     return table
 
 
-def _check_archive(data):
+def _check_archive(data, limits):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError):
+            if "xl/workbook.xml" not in {m.filename for m in members}:
+                raise not_a_spreadsheet()
+            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+                raise DomainError(_("The workbook is too large once unpacked; save only the "
+                                    "sheet to import, or save it as CSV."), field="file")
+            count_workbook(archive, members, limits)
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, Unreadable):
         raise not_a_spreadsheet() from None
-    if "xl/workbook.xml" not in {m.filename for m in members}:
-        raise not_a_spreadsheet()
-    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-        raise DomainError(_("The workbook is too large once unpacked; save only the sheet "
-                            "to import, or save it as CSV."), field="file")
 
 
-def _read_xlsx(data, columns):
+def _read_xlsx(data, columns, limits):
     from openpyxl import load_workbook
 
-    _check_archive(data)
+    _check_archive(data, limits)
     try:
         # openpyxl parses through defusedxml (installed), so XML entity tricks are refused.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -161,7 +165,9 @@ def _read_xlsx(data, columns):
         raise not_a_spreadsheet() from None
     try:
         for sheet in book.worksheets:
-            rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            # Both bounds given, so that a declared dimension (A1:XFD1048576) sizes nothing.
+            rows = sheet.iter_rows(values_only=True, max_col=limits.columns,
+                                   max_row=limits.rows)
             found = _table(enumerate(rows, start=1), columns)
             if found is not None:
                 return found
@@ -193,23 +199,23 @@ def _decode(data):
     raise not_a_spreadsheet()
 
 
-def _csv_rows(content, delimiter):
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+def _csv_rows(content, delimiter, limits):
+    reader = csv.reader(csv_records(content, delimiter, limits), delimiter=delimiter)
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            yield number, [cell[:MAX_CELL_CHARS + 1] for cell in cells[:MAX_COLUMNS]]
+            yield number, [cell[:MAX_CELL_CHARS + 1] for cell in cells]
     except csv.Error:
         raise DomainError(_("Row %(row)s of the CSV file cannot be read (a quote is not closed, "
                             "or a cell is far too long).", row=number + 1), field="file") from None
 
 
-def _read_csv(data, columns):
+def _read_csv(data, columns, limits):
     content = _decode(data)
-    head = "\n".join(content.splitlines()[:HEADER_ROWS * 4])
+    head = "".join(islice(io.StringIO(content, newline=""), HEADER_ROWS * 4))
     # The delimiter that makes the best header row wins (comma, semicolon or tab).
-    best = max(DELIMITERS, key=lambda d: _best_header_score(_csv_rows(head, d), columns))
-    return _table(_csv_rows(content, best), columns)
+    best = max(DELIMITERS, key=lambda d: _best_header_score(_csv_rows(head, d, limits), columns))
+    return _table(_csv_rows(content, best, limits), columns)
 
 
 # The header row ------------------------------------------------------------------------------
@@ -266,9 +272,6 @@ def _data_rows(found, rows):
             continue
         blank_run = 0
         kept.append(row)
-        if len(kept) > MAX_ROWS:
-            raise DomainError(_("The file has more than %(count)s rows of data; split it into "
-                                "smaller files.", count=f"{MAX_ROWS:,}"), field="file")
     if not kept:
         raise DomainError(_("The file has no data below its header row."), field="file")
     return kept

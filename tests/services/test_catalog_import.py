@@ -7,6 +7,7 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import current_app
 from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -419,8 +420,8 @@ def test_a_workbook_with_broken_xml_is_not_a_spreadsheet(units):
 
 def test_limits_on_rows_size_and_unpacked_size(units, monkeypatch):
     rows = [["code", "name", "unit", "level"]] + [[f"R{n}", "T", "STP", 3] for n in range(30)]
-    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 20)
-    with pytest.raises(DomainError, match="more than 20 rows"):
+    monkeypatch.setitem(current_app.config, "IMPORT_MAX_ROWS", 20)
+    with pytest.raises(DomainError, match="too many rows: at most 20 rows"):
         catalog_plan(csv_bytes(rows), "many.csv")
     monkeypatch.setattr(spreadsheets, "MAX_FILE_BYTES", 100)
     with pytest.raises(DomainError, match="too large"):
