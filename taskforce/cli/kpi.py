@@ -1,4 +1,5 @@
-"""``flask kpi``: the share of services at level 4, per unit and for the province."""
+"""``flask kpi``: the share of services at level 4, per unit and for the province, and the
+default plan's indicators (or another plan's, ``--plan CODE``)."""
 
 import json
 
@@ -6,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from taskforce.extensions import db
-from taskforce.services import clock, kpi
+from taskforce.services import clock, kpi, plans
 from taskforce.services.errors import DomainError
 
 COLUMNS = (("services", "Services"), ("level3", "Level 3"), ("level4", "L4 claimed"),
@@ -40,12 +41,36 @@ def _row(name, figures):
     return _line(name, [_cell(key, figures[key]) for key, _title in COLUMNS])
 
 
+def _share(value):
+    return "no data" if value is None else f"{value:.2%}"
+
+
+def _indicator_line(item):
+    projected = "cannot forecast yet" if item["projected"] is None \
+        else f"projected {_share(item['projected'])}"
+    return (f"  {item['code']}: {item['name']} — {_share(item['value'])}, target "
+            f"{_share(item['target'])} by {item['target_on']}, {projected}, "
+            f"{item['status'].replace('_', ' ')}")
+
+
 def _table(data):
     lines = [f"Share of services at level 4 as of {data['as_of']} (target {data['target']:.0%})",
              _line("Unit", [title for _key, title in COLUMNS])]
     lines += [_row(unit["name"], unit) for unit in data["units"]]
     lines.append(_row("Province", data["province"]))
+    if data.get("plan"):
+        lines.append(f"Plan {data['plan']['code']}: {data['plan']['name']}")
+        lines += [_indicator_line(item) for item in data["indicators"]]
     return "\n".join(lines)
+
+
+def _plan(code):
+    if code is None:
+        return plans.default_plan(db.session)
+    try:
+        return plans.by_code(db.session, code)
+    except DomainError as error:
+        raise click.BadParameter(error.message, param_hint="--plan") from None
 
 
 @click.command("kpi")
@@ -54,10 +79,19 @@ def _table(data):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--target", type=click.FloatRange(0, 1), default=None,
               help="The target share, e.g. 0.30. Default: the setting.")
+@click.option("--plan", "plan_code", default=None, metavar="CODE",
+              help="The plan whose indicators to add. Default: the default plan.")
 @with_appcontext
-def kpi_command(as_of, as_json, target):
-    """Print the share of services at level 4 per unit and for the province."""
-    data = kpi.as_json(db.session, as_of or clock.today(), target)
+def kpi_command(as_of, as_json, target, plan_code):
+    """Print the share of services at level 4 per unit and for the province, and the plan's
+    indicators: value, target, projection and status."""
+    as_of = as_of or clock.today()
+    plan = _plan(plan_code)
+    data = kpi.as_json(db.session, as_of, target)
+    if plan is not None:
+        data.update(plans.as_json(plans.evaluate(db.session, plan, as_of)))
+    else:
+        data.update({"plan": None, "indicators": []})
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:

@@ -1,5 +1,6 @@
 """Load the demo: the task force as founded, then each task's story played through the services."""
 
+import dataclasses
 from datetime import timedelta
 
 from sqlalchemy import insert, select
@@ -19,6 +20,7 @@ from taskforce.demo.stories import (
     START,
     TARGET_ON,
 )
+from taskforce.demo.targets import PLANS
 from taskforce.models import (
     ClaimStatus,
     LevelChange,
@@ -31,7 +33,7 @@ from taskforce.models import (
     Unit,
     User,
 )
-from taskforce.services import catalog, settings, tasks
+from taskforce.services import catalog, plans, settings, tasks
 from taskforce.services.accounts import hash_password
 from taskforce.services.text import fold
 
@@ -83,6 +85,7 @@ class _Loader:
             self._play(step)
         self._add_usage()
         self._add_settings()
+        self._add_plans()
         return {"units": len(self.units), "services": len(self.services),
                 "tasks": len(self.tasks), "members": len(self.members),
                 "accounts": len(self.users)}
@@ -250,6 +253,19 @@ class _Loader:
         settings.put(self.session, "national_share", 0.191)
         settings.put(self.session, "founded_on", self.on(FOUNDED_2020).isoformat())
         self.session.flush()
+
+
+    def _add_plans(self):
+        """The plans, made by the leader through the service on the founding day; the first is
+        the default."""
+        for draft in PLANS:
+            draft = dataclasses.replace(
+                draft, starts_on=self.on(draft.starts_on), ends_on=self.on(draft.ends_on),
+                indicators=tuple(dataclasses.replace(item, milestones=tuple(
+                    dataclasses.replace(m, target_on=self.on(m.target_on))
+                    for m in item.milestones)) for item in draft.indicators))
+            plans.create_plan(self.session, draft, actor=self.users[planner.LEADER],
+                              now=self.at(FOUNDED_2020, 8))
 
 
 # What each step of a story asks of the services (creation aside: it makes the task).

@@ -68,6 +68,8 @@ LEVEL1 = 8
 UPGRADE_WINDOWS = ((date(2020, 3, 2), date(2020, 8, 28)), (date(2020, 9, 1), date(2020, 10, 14)))
 RAISE_WINDOW = (date(2020, 2, 3), date(2020, 7, 31))
 USAGE_SHARE = 0.62
+# The province counts digitised dossiers from September 2020 (the 2025 plan's indicator).
+DIGITISED_FROM = date(2020, 9, 1)
 IDLE_SHARE = 0.15
 
 
@@ -176,6 +178,8 @@ class _Planner:
 
     def __init__(self, founded_on, today):
         self.rng = random.Random(SEED)
+        # Its own draws, so that adding the digitised figures moved none of the others.
+        self.digitised_rng = random.Random(SEED + 1)
         self.founded_on = founded_on
         self.offset = founded_on - FOUNDED_2020
         self.today = today
@@ -410,5 +414,12 @@ class _Planner:
             paid = round(online * self.rng.uniform(0.5, 1.0)) if service.has_fee else 0
         elif level == 3 and not idle:
             online = round(total * self.rng.uniform(0.0, 0.3))
+        digitised = None
+        start = self.on(DIGITISED_FROM)
+        if month >= start:
+            # A quarter at first, three points more each month, as scanning spreads.
+            months = (month.year - start.year) * 12 + month.month - start.month
+            share = 0.25 + 0.03 * months + self.digitised_rng.uniform(-0.1, 0.1)
+            digitised = round(total * min(1.0, max(0.0, share)))
         return {"month": month, "dossiers_total": total, "dossiers_online": online,
-                "dossiers_paid_online": paid}
+                "dossiers_paid_online": paid, "dossiers_digitised": digitised}

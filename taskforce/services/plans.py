@@ -219,15 +219,17 @@ def _add_indicators(plan, indicators):
                         for day, value in item["milestones"]]))
 
 
-def create_plan(session, draft, *, actor):
+def create_plan(session, draft, *, actor, now=None):
     """Add a plan and its indicators; the first plan becomes the default."""
     _guard(actor)
     values, indicators = check(session, None, draft)
     plan = Plan(**values, is_default=default_plan(session) is None)
+    if now is not None:
+        plan.created_at = now
     _add_indicators(plan, indicators)
     session.add(plan)
     session.flush()
-    audit.record(session, actor, "plan.create", plan, summary=plan.name,
+    audit.record(session, actor, "plan.create", plan, summary=plan.name, now=now,
                  changes={"indicators": [None, _describe(indicators)]})
     return plan
 
@@ -258,7 +260,7 @@ def save_plan(session, plan, draft, *, actor):
     return update_plan(session, plan, draft, actor=actor)
 
 
-def set_default(session, plan, *, actor):
+def set_default(session, plan, *, actor, now=None):
     """Make ``plan`` the default one; every other plan stops being it."""
     _guard(actor)
     for other in session.scalars(select(Plan).where(Plan.is_default.is_(True), Plan.id != plan.id)):
@@ -267,7 +269,7 @@ def set_default(session, plan, *, actor):
     if not plan.is_default:
         plan.is_default = True
         session.flush()
-        audit.record(session, actor, "plan.default", plan, summary=plan.name)
+        audit.record(session, actor, "plan.default", plan, summary=plan.name, now=now)
     return plan
 
 
