@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskforce.extensions import db
-from taskforce.models.enums import ClaimStatus, Tier
+from taskforce.models.enums import ClaimStatus, LevelSource, Prerequisite, Tier
 from taskforce.models.types import UTCDateTime, utcnow
 
 
@@ -57,11 +57,11 @@ class Service(db.Model):
         """Names of what level 4 still needs for this service."""
         missing = []
         if self.has_fee and not self.has_online_payment:
-            missing.append("online_payment")
+            missing.append(Prerequisite.ONLINE_PAYMENT)
         if not self.is_connected_evaluation:
-            missing.append("evaluation")
+            missing.append(Prerequisite.EVALUATION)
         if not self.has_online_result:
-            missing.append("online_result")
+            missing.append(Prerequisite.ONLINE_RESULT)
         return missing
 
 
@@ -80,7 +80,7 @@ class LevelChange(db.Model):
     to_level: Mapped[int] = mapped_column(Integer)
     effective_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=ClaimStatus.PENDING)
-    source: Mapped[str] = mapped_column(String(20), default="claim")
+    source: Mapped[str] = mapped_column(String(20), default=LevelSource.CLAIM)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

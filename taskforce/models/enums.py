@@ -1,35 +1,88 @@
-"""Enumerations stored as short strings in the database."""
+"""Enumerations stored as short strings in the database, each with its words.
+
+A member carries its label (in the request's language, through ``label``) and, where the
+pages show it as a badge, its colour (``badge``): forms build their choices from the enum,
+templates loop over it and ask ``word(value)`` for a stored string. Nowhere else names them.
+"""
 
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    LEADER = "leader"
-    MEMBER = "member"
-    UNIT_OFFICER = "unit_officer"
-    VIEWER = "viewer"
+from flask_babel import gettext, lazy_gettext
 
 
-class Position(StrEnum):
-    LEADER = "leader"
-    PERMANENT_DEPUTY = "permanent_deputy"
-    DEPUTY = "deputy"
-    MEMBER = "member"
+def N_(message):
+    """Mark ``message`` for translation; it is translated when shown (``label``)."""
+    return message
 
 
-class UnitKind(StrEnum):
-    DEPARTMENT = "department"
-    DISTRICT = "district"
-    CITY = "city"
-    COMMUNE = "commune"
-    OTHER = "other"
+class Worded(StrEnum):
+    """A stored string with its words: ``NAME = value, words, badge``."""
+
+    def __new__(cls, value, words="", badge=""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.words = words
+        member.badge = badge
+        return member
+
+    @property
+    def label(self):
+        """The member's name in the request's language."""
+        return gettext(self.words) if self.words else self.value
+
+    @classmethod
+    def choices(cls):
+        """(value, label) for every member, in order: a select field's choices (the labels
+        translated when shown, so that a form may build them once)."""
+        return [(member.value, lazy_gettext(member.words) if member.words else member.value)
+                for member in cls]
+
+    @classmethod
+    def word(cls, value):
+        """The label of a stored ``value``; a value outside the enum as it is ('' for none)."""
+        if value is None:
+            return ""
+        try:
+            return cls(value).label
+        except ValueError:
+            return value
+
+    @classmethod
+    def badge_of(cls, value, default="text-bg-light"):
+        """The badge colour of a stored ``value``."""
+        try:
+            return cls(value).badge or default
+        except ValueError:
+            return default
 
 
-class Tier(StrEnum):
-    PROVINCE = "province"
-    DISTRICT = "district"
-    COMMUNE = "commune"
+class Role(Worded):
+    ADMIN = "admin", N_("Administrator")
+    LEADER = "leader", N_("Leadership")
+    MEMBER = "member", N_("Member")
+    UNIT_OFFICER = "unit_officer", N_("Unit officer")
+    VIEWER = "viewer", N_("Viewer")
+
+
+class Position(Worded):
+    LEADER = "leader", N_("Leader")
+    PERMANENT_DEPUTY = "permanent_deputy", N_("Permanent deputy")
+    DEPUTY = "deputy", N_("Deputy")
+    MEMBER = "member", N_("Member")
+
+
+class UnitKind(Worded):
+    DEPARTMENT = "department", N_("Department")
+    DISTRICT = "district", N_("District")
+    CITY = "city", N_("City")
+    COMMUNE = "commune", N_("Commune")
+    OTHER = "other", N_("Other")
+
+
+class Tier(Worded):
+    PROVINCE = "province", N_("Province level")
+    DISTRICT = "district", N_("District level")
+    COMMUNE = "commune", N_("Commune level")
 
 
 class OnlineClass(StrEnum):
@@ -39,24 +92,50 @@ class OnlineClass(StrEnum):
     PARTIAL = "partial"
 
 
-class ClaimStatus(StrEnum):
-    PENDING = "pending"
-    VERIFIED = "verified"
-    RETURNED = "returned"
+class ClaimStatus(Worded):
+    PENDING = "pending", N_("Awaiting verification"), "text-bg-warning"
+    VERIFIED = "verified", N_("Verified"), "text-bg-success"
+    RETURNED = "returned", N_("Returned"), "text-bg-danger"
 
 
-class TaskKind(StrEnum):
-    UPGRADE = "upgrade"
-    GENERAL = "general"
+class LevelSource(Worded):
+    """Where a service's level change came from."""
+
+    INITIAL = "initial", N_("Initial listing")
+    IMPORT = "import", N_("Import")
+    CLAIM = "claim", N_("Claim")
 
 
-class TaskStatus(StrEnum):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    REPORTED = "reported"
-    DONE = "done"
-    RETURNED = "returned"
-    CANCELLED = "cancelled"
+class Prerequisite(Worded):
+    """What level 4 needs of a service besides its online submission."""
+
+    ONLINE_PAYMENT = "online_payment", N_("Online payment")
+    EVALUATION = "evaluation", N_("Evaluation system")
+    ONLINE_RESULT = "online_result", N_("Result online")
+
+
+class TaskKind(Worded):
+    UPGRADE = "upgrade", N_("Upgrade")
+    GENERAL = "general", N_("General")
+
+
+class TaskStatus(Worded):
+    NEW = "new", N_("New"), "text-bg-info"
+    IN_PROGRESS = "in_progress", N_("In progress"), "text-bg-primary"
+    REPORTED = "reported", N_("Reported done"), "text-bg-warning"
+    DONE = "done", N_("Done"), "text-bg-success"
+    RETURNED = "returned", N_("Returned"), "text-bg-danger"
+    CANCELLED = "cancelled", N_("Cancelled"), "text-bg-secondary"
+
+
+class TaskClass(Worded):
+    """The Decision 42/2014 classes of tasks: done on time or late, open within or past the date."""
+
+    DONE_ON_TIME = "done_on_time", N_("Done on time"), "text-bg-success"
+    DONE_LATE = "done_late", N_("Done late"), "text-bg-warning"
+    DONE_SHORT = "done_short", N_("Done with a shortfall"), "text-bg-warning border border-danger"
+    OPEN_ON_TIME = "open_on_time", N_("Open, within the deadline"), "text-bg-light border"
+    OPEN_OVERDUE = "open_overdue", N_("Open, overdue"), "text-bg-danger"
 
 
 OPEN_TASK_STATUSES = (
@@ -77,27 +156,27 @@ TASK_TRANSITIONS = {
 }
 
 
-class Priority(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
+class Priority(Worded):
+    LOW = "low", N_("Low")
+    NORMAL = "normal", N_("Normal")
+    HIGH = "high", N_("High"), "text-bg-warning"
+    URGENT = "urgent", N_("Urgent"), "text-bg-danger"
 
 
-class Decision(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REFUSED = "refused"
+class Decision(Worded):
+    PENDING = "pending", N_("Awaiting decision"), "text-bg-warning"
+    APPROVED = "approved", N_("Approved"), "text-bg-success"
+    REFUSED = "refused", N_("Refused"), "text-bg-secondary"
 
 
-class OutboxState(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
+class OutboxState(Worded):
+    PENDING = "pending", N_("Pending"), "text-bg-secondary"
+    SENDING = "sending", N_("Sending"), "text-bg-info"
+    SENT = "sent", N_("Sent"), "text-bg-success"
+    FAILED = "failed", N_("Failed"), "text-bg-danger"
 
 
-class ReviewKind(StrEnum):
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-    CUSTOM = "custom"
+class ReviewKind(Worded):
+    WEEKLY = "weekly", N_("Weekly")
+    MONTHLY = "monthly", N_("Monthly")
+    CUSTOM = "custom", N_("Custom period")

@@ -12,6 +12,7 @@ from taskforce import permissions
 from taskforce.models import (
     ClaimStatus,
     LevelChange,
+    LevelSource,
     Service,
     ServiceUsage,
     Task,
@@ -301,7 +302,7 @@ def claim_level(session, service, *, actor, to_level, effective_on, today, note=
     ticked = {k: bool((prerequisites or {}).get(k)) for k in PREREQUISITES}
     change = LevelChange(
         service_id=service.id, from_level=service.level, to_level=to_level,
-        effective_on=effective_on, status=ClaimStatus.PENDING, source="claim",
+        effective_on=effective_on, status=ClaimStatus.PENDING, source=LevelSource.CLAIM,
         task_id=getattr(task, "id", None), claimed_by_id=actor.id, claimed_at=now or utcnow(),
         evidence_note=clean(note) or None, evidence_id=getattr(evidence, "id", None),
         prerequisites=ticked)

@@ -435,14 +435,14 @@ def _sheet_row(name, kind, fig):
             _percent(fig.effective_share)]
 
 
-def export_table(session, as_of, kind_label=str, target=None):
+def export_table(session, as_of, target=None):
     """The KPI table of every unit and the province as an .xlsx file (bytes)."""
     target = settings.target_share(session) if target is None else target
     province, per_unit = compute(session, as_of, target)
     headers = [_("Unit"), _("Kind"), _("Services"), _("Level 3"), _("Level 4 (claimed)"),
                _("Level 4 (verified)"), _("Share claimed (%)"), _("Share verified (%)"),
                _("Still to upgrade"), _("Effective level 4"), _("Effective share (%)")]
-    rows = [_sheet_row(unit.name, str(kind_label(unit.kind)), fig) for unit, fig in per_unit]
+    rows = [_sheet_row(unit.name, UnitKind.word(unit.kind), fig) for unit, fig in per_unit]
     rows.append(_sheet_row(_("Province (total)"), "", province))
     title = _("KPI %(date)s", date=as_of.strftime("%d-%m-%Y"))
     note = [[_("Figures as of %(date)s; target %(target)s %%.", date=as_of.strftime("%d/%m/%Y"),

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
+from taskforce.models import UnitKind
 from taskforce.services import exports, reviews, settings
 
 FONT = "Times New Roman"
@@ -81,13 +82,13 @@ def _since(snapshot):
 
 # Excel ----------------------------------------------------------------------------------------
 
-def review_xlsx(review, kind_label=str):
+def review_xlsx(review):
     """The review as an .xlsx file (bytes): a summary, the units and the task lists."""
     s = review.snapshot
     return exports.workbook([
         (_("Summary"), [_("Figure"), _("Value"), _("Change since %(date)s", date=_since(s))],
          _summary_rows(s)),
-        (_("Units"), _unit_headers(), [_unit_cells(row, kind_label) for row in s["units"]]),
+        (_("Units"), _unit_headers(), [_unit_cells(row) for row in s["units"]]),
         (_("Furthest behind"), [_("Unit"), _("Share verified (%)"), _("Still to upgrade")],
          [[row["name"], _percent_number(row["share_verified"]), row["to_target"]]
           for row in s["behind"]]),
@@ -140,9 +141,9 @@ def _unit_headers():
             _("Still to upgrade"), _("Effective level 4"), *_class_labels().values()]
 
 
-def _unit_cells(row, kind_label):
+def _unit_cells(row):
     change = row["movement"]["share_verified"] if row.get("movement") else None
-    return [row["name"], str(kind_label(row["kind"])), row["services"], row["level3"],
+    return [row["name"], UnitKind.word(row["kind"]), row["services"], row["level3"],
             row["level4"], row["level4_verified"], _percent_number(row["share_verified"]),
             _percent_number(change) if change is not None else "", row["to_target"],
             row["effective4"], *(row["tasks"].get(key, 0) for key in reviews.CLASSES)]

@@ -6,52 +6,32 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, g, request, url_for
 from flask_babel import format_decimal, format_percent, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from taskforce import permissions
 from taskforce.extensions import db
+from taskforce.models import (
+    ClaimStatus,
+    Decision,
+    LevelSource,
+    OutboxState,
+    Position,
+    Prerequisite,
+    Priority,
+    ReviewKind,
+    Role,
+    TaskClass,
+    TaskKind,
+    TaskStatus,
+    Tier,
+    UnitKind,
+)
 from taskforce.services import catalog, clock, notifications, online_classes, settings
 
-LABELS = {
-    # roles
-    "admin": _l("Administrator"),
-    "leader": _l("Leadership"),
-    "member": _l("Member"),
-    "unit_officer": _l("Unit officer"),
-    "viewer": _l("Viewer"),
-    # positions
-    "position.leader": _l("Leader"),
-    "position.permanent_deputy": _l("Permanent deputy"),
-    "position.deputy": _l("Deputy"),
-    "position.member": _l("Member"),
-    # unit kinds
-    "department": _l("Department"),
-    "district": _l("District"),
-    "city": _l("City"),
-    "commune": _l("Commune"),
-    "other": _l("Other"),
-    # service tiers
-    "tier.province": _l("Province level"),
-    "tier.district": _l("District level"),
-    "tier.commune": _l("Commune level"),
-    # level claims
-    "claim.pending": _l("Awaiting verification"),
-    "claim.verified": _l("Verified"),
-    "claim.returned": _l("Returned"),
-    "source.initial": _l("Initial listing"),
-    "source.import": _l("Import"),
-    "source.claim": _l("Claim"),
-    # level-4 prerequisites
-    "prerequisite.online_payment": _l("Online payment"),
-    "prerequisite.evaluation": _l("Evaluation system"),
-    "prerequisite.online_result": _l("Result online"),
-}
-
-
-def label(value, prefix=None):
-    key = f"{prefix}.{value}" if prefix else value
-    return LABELS.get(key, value)
+# The enums whose words the templates show and whose members they loop over.
+VOCABULARIES = {enum.__name__: enum for enum in (
+    ClaimStatus, Decision, LevelSource, OutboxState, Position, Prerequisite, Priority,
+    ReviewKind, Role, TaskClass, TaskKind, TaskStatus, Tier, UnitKind)}
 
 
 def format_date(value):
@@ -99,7 +79,7 @@ def task_actions(task):
 
 def role_label(user):
     """The words for ``user``'s role."""
-    return label(user.role)
+    return Role.word(user.role)
 
 
 def url_with(**changes):
@@ -139,10 +119,10 @@ def unread_notification_count():
 
 
 def register(app):
-    app.jinja_env.filters.update(date=format_date, number=number, percent=percent, label=label,
+    app.jinja_env.filters.update(date=format_date, number=number, percent=percent,
                                  role_label=role_label, class_label=class_label)
     app.jinja_env.globals.update(can=can, task_actions=task_actions, url_with=url_with,
-                                 get_locale=get_locale)
+                                 get_locale=get_locale, **VOCABULARIES)
     app.jinja_env.globals.update(pending_claim_count=pending_claim_count,
                                  class_label=class_label, class_choices=class_choices)
     app.jinja_env.globals.update(unread_notification_count=unread_notification_count)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from taskforce.models import ClaimStatus, LevelChange, Service, Tier, Unit, UnitKind
+from taskforce.models import ClaimStatus, LevelChange, LevelSource, Service, Tier, Unit, UnitKind
 from taskforce.services import audit
 from taskforce.services.catalog_import.sheets import (
     chunks,
@@ -238,7 +238,7 @@ def _add_services(session, plan, *, actor_id, today, now):
         session.add(LevelChange(
             service_id=service.id, from_level=None, to_level=addition.level,
             effective_on=addition.level_on or today, status=ClaimStatus.VERIFIED,
-            source="initial", claimed_by_id=actor_id, claimed_at=now,
+            source=LevelSource.INITIAL, claimed_by_id=actor_id, claimed_at=now,
             verified_by_id=actor_id, verified_at=now))
 
 
@@ -246,7 +246,8 @@ def _change_level(session, change, *, actor_id, verified, now, latest_on):
     service = change.service
     level_change = LevelChange(
         service_id=service.id, from_level=service.level, to_level=change.level,
-        effective_on=change.level_on, source="import", claimed_by_id=actor_id, claimed_at=now,
+        effective_on=change.level_on, source=LevelSource.IMPORT, claimed_by_id=actor_id,
+        claimed_at=now,
         status=ClaimStatus.VERIFIED if verified else ClaimStatus.PENDING)
     if verified:
         level_change.verified_by_id = actor_id

@@ -13,7 +13,6 @@ from taskforce.services.tasks.classification import (
     count_by_classification,
 )
 from taskforce.services.tasks.export import export_workbook
-from taskforce.services.tasks.labels import class_label, kind_label, priority_label, status_label
 from taskforce.services.tasks.lists import (
     BOARD_CAP,
     STATUS_ORDER,
@@ -64,7 +63,6 @@ __all__ = [
     "board",
     "cancel_task",
     "claim_service",
-    "class_label",
     "classification_expr",
     "classify",
     "count_by_classification",
@@ -74,14 +72,12 @@ __all__ = [
     "export_workbook",
     "extension_counts",
     "figures",
-    "kind_label",
     "log_update",
     "member_choices",
     "my_tasks",
     "overdue_tasks",
     "pending_extensions",
     "percent_of",
-    "priority_label",
     "progress_expr",
     "refresh_progress",
     "request_extension",
@@ -89,7 +85,6 @@ __all__ = [
     "search",
     "service_progress",
     "status_choices",
-    "status_label",
     "task_page",
     "unit_follower",
     "upgradable_services",

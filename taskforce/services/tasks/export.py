@@ -2,8 +2,8 @@
 
 from flask_babel import gettext as _
 
+from taskforce.models import Priority, TaskClass, TaskKind, TaskStatus
 from taskforce.services import exports
-from taskforce.services.tasks.labels import class_label, kind_label, priority_label, status_label
 from taskforce.services.tasks.lists import figures, search
 
 
@@ -15,11 +15,11 @@ def export_workbook(session, filters, *, user, today):
                _("Followed by"), _("Priority"), _("Status"), _("Progress (%)"),
                _("Due date"), _("Original due date"), _("Deadline moved (times)"),
                _("Classification"), _("Completed on"), _("Directive document")]
-    rows = [[task.id, task.title, kind_label(task.kind), _name(task.unit),
+    rows = [[task.id, task.title, TaskKind.word(task.kind), _name(task.unit),
              _name(task.assignee, "full_name"), _name(task.follower, "full_name"),
-             priority_label(task.priority), status_label(task.status),
+             Priority.word(task.priority), TaskStatus.word(task.status),
              numbers[task.id].progress, task.due_on, task.original_due_on,
-             numbers[task.id].extensions, class_label(numbers[task.id].klass),
+             numbers[task.id].extensions, TaskClass.word(numbers[task.id].klass),
              task.completed_on, task.doc_number or ""] for task in tasks]
     return exports.workbook([(_("Tasks"), headers, rows)])
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from taskforce import permissions
 from taskforce.models import Decision, ExtensionRequest, Priority, Task, TaskKind, TaskStatus
 from taskforce.services.tasks.classification import classify
-from taskforce.services.tasks.labels import status_label
 from taskforce.services.tasks.progress import percent_of, progress_expr, service_progress
 from taskforce.services.text import clean
 
@@ -51,7 +50,7 @@ class Filters:
 def status_choices():
     """The status filter's options, (value, words): open work, then each status in order."""
     return [(OPEN_WORK, _("Open (not done or cancelled)")),
-            *[(status, status_label(status)) for status in STATUS_ORDER]]
+            *[(status, TaskStatus.word(status)) for status in STATUS_ORDER]]
 
 
 def _conditions(filters, today):

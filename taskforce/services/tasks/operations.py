@@ -19,7 +19,6 @@ from taskforce.models.types import utcnow
 from taskforce.services import audit, files, notifications
 from taskforce.services.errors import DomainError
 from taskforce.services.tasks.guards import check_action, check_manager, state_error
-from taskforce.services.tasks.labels import status_label
 from taskforce.services.tasks.progress import refresh_progress
 from taskforce.services.tasks.validation import (
     active_member,
@@ -107,7 +106,7 @@ def allowed_update_statuses(task):
 def _check_transition(task, to):
     if to not in TASK_TRANSITIONS.get(task.status, ()):
         raise DomainError(_("A task cannot go from “%(from)s” to “%(to)s”.",
-                            **{"from": status_label(task.status), "to": status_label(to)}),
+                            **{"from": TaskStatus.word(task.status), "to": TaskStatus.word(to)}),
                           field="status")
 
 

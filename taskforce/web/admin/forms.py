@@ -16,7 +16,6 @@ from taskforce.models import Role, UnitKind
 from taskforce.services.accounts import UserDraft
 from taskforce.services.units import UnitDraft
 from taskforce.web.forms import BaseForm, WholeNumberField, record_id
-from taskforce.web.helpers import label
 
 
 def _unit_choices(units, empty):
@@ -34,7 +33,7 @@ class UserForm(BaseForm):
     submit = SubmitField(_l("Save"))
 
     def fill_choices(self, units):
-        self.role.choices = [(r.value, label(r.value)) for r in Role]
+        self.role.choices = Role.choices()
         self.unit_id.choices = _unit_choices(units, "—")
 
     def draft(self):
@@ -61,7 +60,7 @@ class UnitForm(BaseForm):
     submit = SubmitField(_l("Save"))
 
     def fill_choices(self, units):
-        self.kind.choices = [(k.value, label(k.value)) for k in UnitKind]
+        self.kind.choices = UnitKind.choices()
         self.parent_id.choices = _unit_choices(units, "—")
 
     def draft(self):

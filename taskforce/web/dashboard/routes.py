@@ -8,7 +8,6 @@ from taskforce.extensions import db
 from taskforce.permissions import public, require
 from taskforce.services import charts, clock, exports, kpi, settings
 from taskforce.web.dashboard import bp
-from taskforce.web.helpers import label
 from taskforce.web.submit import attempt
 from taskforce.web.utils import page_of_list
 
@@ -111,7 +110,7 @@ for _fmt in ("svg", "png"):
 @require("dashboard.view")
 def export():
     as_of, _error = _as_of_arg()
-    data = kpi.export_table(db.session, as_of, kind_label=label)
+    data = kpi.export_table(db.session, as_of)
     name = f"kpi-{as_of.isoformat()}.xlsx"
     return Response(data, mimetype=exports.XLSX_MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -6,10 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from taskforce.extensions import db
-from taskforce.models import Review, ReviewKind
+from taskforce.models import Review
 from taskforce.permissions import get_or_404, require
 from taskforce.services import clock, exports, review_exports, review_mail, reviews
-from taskforce.web.helpers import label
 from taskforce.web.reviews import bp
 from taskforce.web.reviews.forms import BuildForm, SendForm
 from taskforce.web.submit import submit
@@ -24,7 +23,7 @@ SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 def index():
     kind = request.args.get("kind", "")
     return render_template("reviews/index.html", page=paginate(db, reviews.search(kind)),
-                           kind=kind, kinds=list(ReviewKind))
+                           kind=kind)
 
 
 @bp.route("/reviews/<int:review_id>")
@@ -101,7 +100,7 @@ def _download(data, mimetype, review, extension):
 @require("reviews.view")
 def export_xlsx(review_id):
     review = get_or_404(Review, review_id)
-    return _download(review_exports.review_xlsx(review, kind_label=label),
+    return _download(review_exports.review_xlsx(review),
                      exports.XLSX_MIMETYPE, review, "xlsx")
 
 

@@ -13,7 +13,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from taskforce.models import Position
 from taskforce.services.roster import MemberDraft
 from taskforce.web.forms import BaseForm, WholeNumberField, record_id
-from taskforce.web.helpers import label
 
 
 class MemberForm(BaseForm):
@@ -32,7 +31,7 @@ class MemberForm(BaseForm):
     submit = SubmitField(_l("Save"))
 
     def fill_choices(self, users, units):
-        self.position.choices = [(p.value, label(p.value, "position")) for p in Position]
+        self.position.choices = Position.choices()
         self.user_id.choices = [(0, "—")] + [(u.id, f"{u.full_name} <{u.email}>") for u in users]
         self.unit_ids.choices = [(u.id, u.name) for u in units]
 

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from taskforce.models import Priority, TaskKind
+from taskforce.models import Priority, TaskKind, TaskStatus
 from taskforce.web.catalog.forms import ClaimForm
 from taskforce.web.forms import BaseForm, WholeNumberField, record_id
 
@@ -24,10 +24,7 @@ from taskforce.web.forms import BaseForm, WholeNumberField, record_id
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 KIND_CHOICES = [SelectChoice(TaskKind.GENERAL.value, _l("General task")),
                 SelectChoice(TaskKind.UPGRADE.value, _l("Upgrade services to level 4"))]
-PRIORITY_CHOICES = [SelectChoice(Priority.LOW.value, _l("Low")),
-                    SelectChoice(Priority.NORMAL.value, _l("Normal")),
-                    SelectChoice(Priority.HIGH.value, _l("High")),
-                    SelectChoice(Priority.URGENT.value, _l("Urgent"))]
+PRIORITY_CHOICES = [SelectChoice(value, words) for value, words in Priority.choices()]
 
 
 class LocalDateField(DateField):
@@ -109,14 +106,14 @@ class UpdateForm(BaseForm):
     evidence = MultipleFileField(_l("Evidence files (PDF, image, Word, Excel or OpenDocument)"))
     submit = SubmitField(_l("Log the update"))
 
-    def fill_choices(self, current, allowed, labels):
-        choices = _choices((s, labels(s)) for s in allowed)
+    def fill_choices(self, current, allowed):
+        choices = _choices((s, TaskStatus.word(s)) for s in allowed)
         if current in ("new", "returned"):
             # Any update on a new or returned task means the work is (again) under way.
             self.status.choices = choices
         else:
             self.status.choices = [
-                SelectChoice("", _l("Unchanged (%(status)s)", status=labels(current))),
+                SelectChoice("", _l("Unchanged (%(status)s)", status=TaskStatus.word(current))),
                 *choices]
 
 

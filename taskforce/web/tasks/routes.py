@@ -30,9 +30,7 @@ MAX_DAYS = 3650
 
 @bp.context_processor
 def task_labels():
-    return {"status_label": tasks.status_label, "class_label": tasks.class_label,
-            "kind_label": tasks.kind_label, "priority_label": tasks.priority_label,
-            "status_choices": tasks.status_choices}
+    return {"status_choices": tasks.status_choices}
 
 
 def _filters():
@@ -157,7 +155,7 @@ def edit(task_id):
 
 def _update_form(task):
     form = UpdateForm()
-    form.fill_choices(task.status, tasks.allowed_update_statuses(task), tasks.status_label)
+    form.fill_choices(task.status, tasks.allowed_update_statuses(task))
     if task.kind == TaskKind.UPGRADE:
         del form.progress  # computed from the verified services, never typed in
     return form

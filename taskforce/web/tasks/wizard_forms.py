@@ -10,13 +10,6 @@ from taskforce.services.assignment import Choice, Common
 from taskforce.services.errors import DomainError
 from taskforce.web.forms import BaseForm, record_id
 
-PRIORITY_LABELS = {
-    Priority.LOW: _l("Low"),
-    Priority.NORMAL: _l("Normal"),
-    Priority.HIGH: _l("High"),
-    Priority.URGENT: _l("Urgent"),
-}
-
 
 class WizardForm(BaseForm):
     """Step 1, carried in hidden fields through step 2 and checked again at the end."""
@@ -40,7 +33,7 @@ class WizardForm(BaseForm):
     def fill_choices(self, units):
         self.unit_list = units
         self.units.choices = [(u.id, u.name) for u in units]
-        self.priority.choices = [(p.value, PRIORITY_LABELS[p]) for p in Priority]
+        self.priority.choices = Priority.choices()
 
     def validate_units(self, field):
         if not field.data:
