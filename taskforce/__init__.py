@@ -11,7 +11,15 @@ from flask import Flask, abort, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import DEFAULT_SECRET_KEY, config_from_env
-from taskforce.extensions import babel, bootstrap, csrf, db, init_migrate, limiter, login_manager
+from taskforce.extensions import (
+    bootstrap,
+    csrf,
+    db,
+    init_babel,
+    init_migrate,
+    limiter,
+    login_manager,
+)
 
 log = logging.getLogger(__name__)
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -96,7 +104,7 @@ def register_extensions(app):
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=lambda: select_locale() or app.config[
+    init_babel(app, locale_selector=lambda: select_locale() or app.config[
         "BABEL_DEFAULT_LOCALE"], timezone_selector=lambda: app.config["TIMEZONE"])
     bootstrap.init_app(app)
     limiter.init_app(app)

@@ -6,7 +6,8 @@ on first use, so the web workers and the other commands start without it.
 """
 
 import click
-from flask_babel import Babel
+from flask.globals import _cv_app
+from flask_babel import Babel, Domain, get_translations
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -87,3 +88,59 @@ def init_migrate(app, db, directory):
     app.extensions["migrate"] = LazyMigrate(db, directory, compare_type=True,
                                             render_as_batch=True)
     app.cli.add_command(LazyDbGroup())
+
+
+# Translations ----------------------------------------------------------------------------------
+
+def chosen_translations(domain):
+    """The translations of the locale already chosen for this request, or None.
+
+    What ``flask_babel.get_translations()`` returns once the request's locale is chosen, read
+    straight from Flask-Babel's state on ``g`` (locale, domain, cache) instead of through a
+    dozen context-local lookups: 1 µs instead of 22 µs a text, and a list page of 100 rows
+    translates about 1,200 texts.
+    """
+    app_ctx = _cv_app.get(None)
+    state = app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+    locale = getattr(state, "babel_locale", None)
+    domain = domain or getattr(state, "babel_domain", None)
+    if locale is None or domain is None:
+        return None
+    # Kept on the state with the locale and domain they belong to: force_locale and refresh
+    # replace the locale, which makes this miss.
+    found = state.__dict__.get("taskforce_translations")
+    if found is not None and found[0] is locale and found[1] is domain:
+        return found[2]
+    translations = domain.cache.get((str(locale), domain.domain[0]))
+    if translations is not None:
+        state.taskforce_translations = (locale, domain, translations)
+    return translations
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, finding the request's translations the fast way."""
+
+    def get_translations(self):
+        found = chosen_translations(self)
+        return found if found is not None else super().get_translations()
+
+
+def translations():
+    found = chosen_translations(None)
+    return found if found is not None else get_translations()
+
+
+def init_babel(app, **selectors):
+    """Flask-Babel, with the domain and the templates' gettext finding translations fast.
+
+    The texts, the locale chosen and the fallbacks are Flask-Babel's own: ``force_locale``
+    and ``refresh`` change the state this reads.
+    """
+    babel.init_app(app, **selectors)
+    babel.domain_instance = RequestDomain(domain=app.extensions["babel"].default_domain)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True)
