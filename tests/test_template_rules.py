@@ -16,11 +16,16 @@ from taskforce import permissions
 from taskforce.extensions import db
 from taskforce.models import (
     ClaimStatus,
+    Decision,
     ExtensionRequest,
     LevelChange,
+    OutboxState,
+    Priority,
+    ReviewKind,
     Role,
     Service,
     Task,
+    TaskKind,
     TaskStatus,
     Unit,
 )
@@ -37,12 +42,29 @@ FORBIDDEN = {
 }
 
 
+# An enum's value typed into a comparison or a loop: the template should name the member
+# (``TaskKind.UPGRADE``) or loop over the enum (``{% for kind in TaskKind %}``).
+ENUM_VALUES = {member.value for enum in (ClaimStatus, Decision, OutboxState, Priority,
+                                         ReviewKind, TaskKind, TaskStatus) for member in enum}
+TAG = re.compile(r"{[{%](.*?)[}%]}")
+COMPARED = re.compile(r"==|!=|\bin\s*[(\[]")
+LITERAL = re.compile(r"""["'](\w+)["']""")
+
+
+def _typed_enum_value(line):
+    return any(COMPARED.search(tag) and ENUM_VALUES & set(LITERAL.findall(tag))
+               for tag in TAG.findall(line))
+
+
 def _offences():
     for path in sorted(TEMPLATES.rglob("*.html")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            where = f"{path.relative_to(TEMPLATES)}:{number}"
             for what, pattern in FORBIDDEN.items():
                 if pattern.search(line):
-                    yield f"{path.relative_to(TEMPLATES)}:{number}: {what}: {line.strip()}"
+                    yield f"{where}: {what}: {line.strip()}"
+            if _typed_enum_value(line):
+                yield f"{where}: an enum value typed as a literal: {line.strip()}"
 
 
 def test_no_template_decides_by_role_or_status():
@@ -58,6 +80,19 @@ def test_no_template_decides_by_role_or_status():
 ])
 def test_the_grep_catches_each_form(line):
     assert any(pattern.search(line) for pattern in FORBIDDEN.values())
+
+
+@pytest.mark.parametrize(("line", "caught"), [
+    ('{% if task.kind == "upgrade" %}', True),
+    ("{% for k in ('upgrade', 'general') %}", True),
+    ('{% if ext.decision != "approved" %}', True),
+    ('{% if message.state == OutboxState.SENT %}', False),
+    ('{% for kind in TaskKind %}', False),
+    ('{% if filters.direction == "desc" %}', False),
+    ('<a href="{{ url_for(\'outbox.index\', state=\'sent\') }}">', False),
+])
+def test_the_grep_catches_typed_enum_values(line, caught):
+    assert _typed_enum_value(line) is caught
 
 
 # task_actions: role × workflow state -----------------------------------------------------------
@@ -165,10 +200,13 @@ def world(people):
     }
     # Claims with and without a task, the task's unit differing from the service's or absent.
     tasks, services = rows[Task], rows[Service]
+    # Claimed by nobody, by the leader or by the verifier (who may not decide their own).
+    claimants = (None, people["leader"].id, people["verifier"].id)
     rows[LevelChange] = [
         factories.level_change(service, 4, date(2020, 10, 1), status=ClaimStatus.PENDING,
-                               task_id=task_id)
-        for service in services for task_id in (None, tasks[0].id, tasks[1].id, tasks[2].id)]
+                               task_id=task_id, claimed_by_id=claimant)
+        for service in services for task_id in (None, tasks[0].id, tasks[1].id, tasks[2].id)
+        for claimant in claimants]
     users = [people[key] for key in ("leader", "follower", "verifier", "officer",
                                       "other_officer", "viewer", "admin")]
     users.append(assignee)
@@ -178,7 +216,8 @@ def world(people):
 
 
 RULE_MODELS = {"tasks.view": Task, "tasks.log": Task, "services.claim": Service,
-               "units.tasks": Unit, "evidence.view": LevelChange, "units.feed": Unit}
+               "units.tasks": Unit, "evidence.view": LevelChange, "units.feed": Unit,
+               "claims.decide": LevelChange}
 
 
 def test_every_sql_form_is_tested():
