@@ -188,13 +188,13 @@ class _Loader:
     def _create(self, step, actor):
         spec = step.task
         doc_number, doc_date, doc_title = spec.doc
-        return tasks.create_task(
-            self.session, actor=actor, today=step.on, now=step.at, kind=spec.kind,
-            title=spec.title, due_on=spec.due_on, unit=self.units.get(spec.unit),
+        return tasks.create_task(self.session, tasks.TaskDraft(
+            kind=spec.kind, title=spec.title, due_on=spec.due_on, unit=self.units.get(spec.unit),
             assignee=self.members[spec.assignee - 1] if spec.assignee else None,
             follower=self.members[spec.follower - 1], priority=spec.priority,
             description=spec.description, doc_number=doc_number, doc_date=doc_date,
-            doc_title=doc_title, services=[self.services[plan] for plan in spec.services])
+            doc_title=doc_title, services=tuple(self.services[plan] for plan in spec.services)),
+            actor=actor, today=step.on, now=step.at)
 
     def _log(self, step, task, actor, status=None):
         tasks.log_update(self.session, task, actor=actor, now=step.at, today=step.on,

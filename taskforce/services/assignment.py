@@ -219,13 +219,13 @@ def assign(session, *, actor, today, common, choices, now=None):
             raise UnitError(_("%(unit)s: tick at least one service, or go back and leave "
                               "the unit out.", unit=unit.name), unit.id, field="services")
         try:
-            made.append(tasks.create_task(
-                session, actor=actor, today=today, kind=TaskKind.UPGRADE,
-                title=task_title(common.title, unit), due_on=common.due_on, unit=unit,
-                follower=choice.follower_id, priority=common.priority,
-                description=common.description, doc_number=common.doc_number,
-                doc_date=common.doc_date, doc_title=common.doc_title,
-                services=choice.service_ids, now=now))
+            made.append(tasks.create_task(session, tasks.TaskDraft(
+                kind=TaskKind.UPGRADE, title=task_title(common.title, unit),
+                due_on=common.due_on, unit=unit, follower=choice.follower_id,
+                priority=common.priority, description=common.description,
+                doc_number=common.doc_number, doc_date=common.doc_date,
+                doc_title=common.doc_title, services=tuple(choice.service_ids)),
+                actor=actor, today=today, now=now))
         except PermissionDenied:
             raise
         except DomainError as error:

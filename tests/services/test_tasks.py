@@ -90,7 +90,10 @@ def make(world, kind=TaskKind.UPGRADE, **kw):
     if kind == TaskKind.UPGRADE:
         args["services"] = [world["s1"], world["s2"]]
     args.update(kw)
-    return tasks.create_task(db.session, **args)
+    when = {key: args.pop(key) for key in ("actor", "today", "now")}
+    if "services" in args:
+        args["services"] = tuple(args["services"])
+    return tasks.create_task(db.session, tasks.TaskDraft(**args), **when)
 
 
 def log(task, actor, **kw):

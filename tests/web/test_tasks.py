@@ -58,13 +58,13 @@ def world(app):
     w["member_row"] = factories.member(user=w["member"], units=[unit], full_name="Hà Văn Tiến")
     w["verifier"] = factories.user("member", is_verifier=True, locale="en")
     factories.member(user=w["verifier"])
-    w["task"] = tasks.create_task(
-        db.session, actor=w["leader"], today=TODAY, kind=TaskKind.UPGRADE,
-        title="Nâng cấp DVC Sở Tư pháp", due_on=date(2020, 12, 15), unit=unit,
-        follower=w["member_row"], services=[w["s1"], w["s2"]])
-    w["foreign_task"] = tasks.create_task(
-        db.session, actor=w["leader"], today=TODAY, kind=TaskKind.GENERAL,
-        title="Nhiệm vụ của huyện Ba Bể", due_on=date(2020, 12, 1), unit=other)
+    w["task"] = tasks.create_task(db.session, tasks.TaskDraft(
+        kind=TaskKind.UPGRADE, title="Nâng cấp DVC Sở Tư pháp", due_on=date(2020, 12, 15),
+        unit=unit, follower=w["member_row"], services=(w["s1"], w["s2"])),
+        actor=w["leader"], today=TODAY)
+    w["foreign_task"] = tasks.create_task(db.session, tasks.TaskDraft(
+        kind=TaskKind.GENERAL, title="Nhiệm vụ của huyện Ba Bể", due_on=date(2020, 12, 1),
+        unit=other), actor=w["leader"], today=TODAY)
     db.session.commit()
     return w
 
@@ -445,10 +445,10 @@ def test_export_follows_the_filters(client, world, sign_in):
 def _add_tasks(world, n):
     for i in range(n):
         service = factories.service(world["unit"], level=3)
-        task = tasks.create_task(
-            db.session, actor=world["leader"], today=TODAY, kind=TaskKind.UPGRADE,
-            title=f"Nhiệm vụ {i}", due_on=date(2020, 12, 1 + i % 20), unit=world["unit"],
-            follower=world["member_row"], services=[service])
+        task = tasks.create_task(db.session, tasks.TaskDraft(
+            kind=TaskKind.UPGRADE, title=f"Nhiệm vụ {i}", due_on=date(2020, 12, 1 + i % 20),
+            unit=world["unit"], follower=world["member_row"], services=(service,)),
+            actor=world["leader"], today=TODAY)
         db.session.add(ExtensionRequest(task=task, previous_due_on=task.due_on,
                                         requested_due_on=date(2021, 1, 1), reason="x",
                                         decision="approved"))

@@ -49,6 +49,7 @@ from taskforce.services.tasks.progress import (
     verify_claim,
     verify_task_claim,
 )
+from taskforce.services.tasks.validation import TaskDraft
 
 __all__ = [
     "BOARD_CAP",
@@ -56,6 +57,7 @@ __all__ = [
     "STATUS_ORDER",
     "Figures",
     "Filters",
+    "TaskDraft",
     "TaskPage",
     "accept_task",
     "allowed_update_statuses",

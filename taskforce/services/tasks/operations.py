@@ -40,26 +40,19 @@ UPDATE_STATUSES = (IN_PROGRESS, REPORTED)
 
 # Creating and editing -------------------------------------------------------------------------
 
-def create_task(session, *, actor, today, kind, title, due_on, unit=None, assignee=None,
-                follower=None, priority="normal", description="", doc_number=None,
-                doc_date=None, doc_title=None, services=(), now=None):
-    """Create a task assigned by the leadership, audit it and notify who must do it."""
+def create_task(session, draft, *, actor, today, now=None):
+    """Create the task of ``draft`` (a ``TaskDraft``) assigned by the leadership, audit it
+    and notify who must do it."""
     check_manager(actor)
-    values = validated(session, today=today, kind=kind, title=title, due_on=due_on, unit=unit,
-                       assignee=assignee, follower=follower, priority=priority,
-                       services=services)
-    directive = document(doc_number, doc_date, doc_title)
-    task = Task(kind=kind, title=values["title"],
-                description=clean_text(description, field_name="description"),
-                unit=values["unit"], assignee=values["assignee"], follower=values["follower"],
-                due_on=due_on, original_due_on=due_on, priority=priority, status=NEW,
-                progress=0, created_by_id=actor.id, services=values["services"], **directive)
+    task = Task(kind=draft.kind, due_on=draft.due_on, original_due_on=draft.due_on,
+                priority=draft.priority, status=NEW, progress=0, created_by_id=actor.id,
+                **validated(session, draft, today=today))
     if now is not None:
         task.created_at = task.updated_at = now
     session.add(task)
     session.flush()
     audit.record(session, actor, "task.create", task, now=now, summary=task.title,
-                 changes={"kind": kind, "due_on": due_on.isoformat(),
+                 changes={"kind": task.kind, "due_on": task.due_on.isoformat(),
                           "unit_id": task.unit_id, "assignee_id": task.assignee_id,
                           "follower_id": task.follower_id,
                           "services": [s.code for s in task.services]})

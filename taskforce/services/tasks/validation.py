@@ -1,6 +1,7 @@
 """The checks on what is typed into a task: title, texts, dates, unit, members, services."""
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -12,6 +13,27 @@ from taskforce.services.text import clean
 
 TITLE_MAX = 300
 TEXT_MAX = 4000
+
+
+@dataclass(frozen=True)
+class TaskDraft:
+    """A new task as typed in (the task form, the wizard, the demo), before the rules check it.
+
+    ``unit``, ``assignee`` and ``follower`` are ids or objects; ``services`` ids or services.
+    """
+
+    kind: str
+    title: str
+    due_on: date | None
+    unit: object = None
+    assignee: object = None
+    follower: object = None
+    priority: str = Priority.NORMAL
+    description: str = ""
+    doc_number: str | None = None
+    doc_date: date | None = None
+    doc_title: str | None = None
+    services: tuple = ()
 
 
 def clean_text(value, limit=TEXT_MAX, field_name="note"):
@@ -115,19 +137,21 @@ def _check_upgrade_services(session, unit, services):
                             codes=", ".join(taken)), field="services")
 
 
-def validated(session, *, today, kind, title, due_on, unit, assignee, follower, priority,
-              services):
-    """The new task's checked values: title, unit, assignee, follower and services."""
-    if kind not in set(TaskKind):
+def validated(session, draft, *, today):
+    """The new task's checked values: title, description, unit, assignee, follower, services
+    and the directive document."""
+    if draft.kind not in set(TaskKind):
         raise DomainError(_("Choose the kind of task."), field="kind")
-    values = {"title": clean_title(title)}
-    check_due(due_on, today)
-    values["unit"] = _active_unit(session, unit) if unit is not None else None
-    values["assignee"] = active_member(session, assignee, "assignee")
-    values["follower"] = active_member(session, follower, "follower")
-    check_priority(priority)
-    chosen = _load_services(session, services)
-    if kind == TaskKind.UPGRADE:
+    values = {"title": clean_title(draft.title),
+              "description": clean_text(draft.description, field_name="description")}
+    check_due(draft.due_on, today)
+    values["unit"] = _active_unit(session, draft.unit) if draft.unit is not None else None
+    values["assignee"] = active_member(session, draft.assignee, "assignee")
+    values["follower"] = active_member(session, draft.follower, "follower")
+    check_priority(draft.priority)
+    values.update(document(draft.doc_number, draft.doc_date, draft.doc_title))
+    chosen = _load_services(session, draft.services)
+    if draft.kind == TaskKind.UPGRADE:
         _check_upgrade_services(session, values["unit"], chosen)
     elif values["unit"] is None and values["assignee"] is None:
         raise DomainError(_("Assign the task to a unit or to a member."), field="unit")

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from taskforce.models import Priority, TaskKind, TaskStatus
+from taskforce.services.tasks import TaskDraft
 from taskforce.web.catalog.forms import ClaimForm
 from taskforce.web.forms import BaseForm, WholeNumberField, record_id
 
@@ -78,6 +79,16 @@ class TaskForm(_DocumentFields):
                                    option_widget=CheckboxInput())
     load = SubmitField(_l("Show the unit's services"))
     submit = SubmitField(_l("Create the task"))
+
+    def draft(self):
+        """The typed task, for ``tasks.create_task``."""
+        return TaskDraft(
+            kind=self.kind.data, title=self.title.data, due_on=self.due_on.data,
+            unit=self.unit_id.data or None, assignee=self.assignee_id.data or None,
+            follower=self.follower_id.data or None, priority=self.priority.data,
+            description=self.description.data, doc_number=self.doc_number.data,
+            doc_date=self.doc_date.data, doc_title=self.doc_title.data,
+            services=tuple(self.services.data or ()))
 
     def fill_choices(self, units, members, services):
         self.unit_id.choices = _with_none((u.id, u.name) for u in units)

@@ -125,14 +125,8 @@ def new():
 
 
 def _create(form):
-    return tasks.create_task(
-        db.session, actor=current_user, today=clock.today(), now=clock.now(),
-        kind=form.kind.data, title=form.title.data, due_on=form.due_on.data,
-        unit=form.unit_id.data or None, assignee=form.assignee_id.data or None,
-        follower=form.follower_id.data or None, priority=form.priority.data,
-        description=form.description.data, doc_number=form.doc_number.data,
-        doc_date=form.doc_date.data, doc_title=form.doc_title.data,
-        services=form.services.data or ())
+    return tasks.create_task(db.session, form.draft(), actor=current_user, today=clock.today(),
+                             now=clock.now())
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
