@@ -20,8 +20,8 @@ from taskforce.services.bounds import check_date
 from taskforce.services.errors import DomainError, PermissionDenied
 from taskforce.services.text import clean
 
-MAX_INDICATORS = 20
-MAX_MILESTONES = 12
+MAX_INDICATORS = 6  # the rows of the form
+MAX_MILESTONES = 3
 # Measures whose denominator is services: their pace reads "+3 services a month".
 COUNTED_IN_SERVICES = frozenset({"share_at_class", "effectiveness"})
 

@@ -6,6 +6,7 @@ from taskforce.web.catalog import bp as catalog_bp
 from taskforce.web.dashboard import bp as dashboard_bp
 from taskforce.web.notifications import bp as notifications_bp
 from taskforce.web.outbox import bp as outbox_bp
+from taskforce.web.plans import bp as plans_bp
 from taskforce.web.reviews import bp as reviews_bp
 from taskforce.web.roster import bp as roster_bp
 from taskforce.web.settings import bp as settings_bp
@@ -21,6 +22,7 @@ BLUEPRINTS = [
     roster_bp,
     units_bp,
     reviews_bp,
+    plans_bp,
     admin_bp,
     outbox_bp,
     settings_bp,

@@ -16,9 +16,12 @@ from taskforce.models import (
     Attachment,
     ClaimStatus,
     ExtensionRequest,
+    Indicator,
+    Milestone,
     Notification,
     OutboxMessage,
     OutboxState,
+    Plan,
     Role,
     StatusUpdate,
     TaskKind,
@@ -56,6 +59,7 @@ ARGUMENTS = {
     "extension_id": "extension_b",
     "notification_id": "notification_b",
     "update_id": "update_b",
+    "plan_id": "plan",
 }
 # Secret-address routes name their object by a token, not an id.
 TOKENS = {"tasks.ical_user": "calendar_token", "tasks.ical_unit": "unit_token"}
@@ -156,8 +160,14 @@ def build_world():
                             subject="Nhắc việc", body_text="Nhắc việc", body_html="<p>x</p>",
                             state=OutboxState.FAILED, last_error="550 mailbox unavailable")
     db.session.add(message)
+    plans = [Plan(code=code, name=f"Kế hoạch {code}", starts_on=date(2020, 1, 1),
+                  ends_on=date(2020, 12, 31), is_default=code == "KH-A", indicators=[Indicator(
+                      code="L4", name="Mức độ 4", measure="share_at_class", params={},
+                      milestones=[Milestone(target_value=0.3, target_on=date(2020, 12, 31))])])
+             for code in ("KH-A", "KH-B")]
+    db.session.add_all(plans)
     db.session.commit()
-    world.update(review=review.id, message=message.id)
+    world.update(review=review.id, message=message.id, plan=plans[1].id)
     return world
 
 

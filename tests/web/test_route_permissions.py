@@ -10,7 +10,14 @@ import pytest
 from flask import current_app
 
 from taskforce.extensions import db
-from taskforce.models import Attachment, ExtensionRequest, OutboxMessage
+from taskforce.models import (
+    Attachment,
+    ExtensionRequest,
+    Indicator,
+    Milestone,
+    OutboxMessage,
+    Plan,
+)
 from taskforce.models.types import utcnow
 from taskforce.services import reviews
 from tests import factories
@@ -88,6 +95,12 @@ ROUTES = {
     "notifications.read": ("POST", "/notifications/read", EVERYONE),
     "admin.audit": ("GET", "/admin/audit", {"admin", "leader"}),
     # Reviews: everyone reads them; the leadership (and admins) build and e-mail them.
+    "plans.index": ("GET", "/plans", EVERYONE),
+    "plans.detail": ("GET", "/plans/{plan}", EVERYONE),
+    "plans.create": ("GET", "/plans/new", {"admin", "leader"}),
+    "plans.edit": ("GET", "/plans/{plan}/edit", {"admin", "leader"}),
+    "plans.make_default": ("GET", "/plans/{plan}/default", {"admin", "leader"}),
+    "plans.delete": ("GET", "/plans/{plan}/delete", {"admin", "leader"}),
     "reviews.index": ("GET", "/reviews", EVERYONE),
     "reviews.detail": ("GET", "/reviews/{review}", EVERYONE),
     "reviews.trend": ("GET", "/reviews/{review}/trend.svg", EVERYONE),
@@ -130,8 +143,14 @@ def build_world():
     message = OutboxMessage(dedupe_key="test:1", kind="reminder", recipient="a@stp.test",
                             subject="Nhắc việc", body_text="Nhắc việc", body_html="<p>x</p>")
     db.session.add(message)
+    plan = Plan(code="KH", name="Kế hoạch", starts_on=date(2020, 1, 1),
+                ends_on=date(2020, 12, 31), is_default=True, indicators=[Indicator(
+                    code="L4", name="Mức độ 4", measure="share_at_class", params={},
+                    milestones=[Milestone(target_value=0.3, target_on=date(2020, 12, 31))])])
+    db.session.add(plan)
     db.session.commit()
-    return {"message": message.id, "review": review.id, "unit": unit.id, "user": user.id,
+    return {"plan": plan.id, "message": message.id, "review": review.id, "unit": unit.id,
+            "user": user.id,
             "member": member.id, "task": task.id, "extension": extension.id,
             "change": service.level_changes[0].id, "service": service.id, "claim": claim.id,
             "file": evidence.id,

@@ -1,0 +1,90 @@
+"""Plans: the list, one plan's indicators (value, target, projection, status, pace), the form
+for leaders and administrators, making a plan the default and deleting one, each confirmed."""
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from taskforce.extensions import db
+from taskforce.models import Plan
+from taskforce.permissions import get_or_404, require
+from taskforce.services import clock, forecast, kpi, measures, plans
+from taskforce.web.plans import bp
+from taskforce.web.plans.forms import ConfirmForm, PlanForm
+from taskforce.web.submit import attempt, submit
+
+# Each status's words and badge, so that no template compares a status.
+STATUS_BADGES = {
+    forecast.MET: (_l("met"), "text-bg-success"),
+    forecast.ON_TRACK: (_l("on track"), "text-bg-primary"),
+    forecast.AT_RISK: (_l("at risk"), "text-bg-warning"),
+    forecast.OFF_TRACK: (_l("off track"), "text-bg-danger"),
+    forecast.NO_FORECAST: (_l("cannot forecast yet"), "text-bg-secondary"),
+    forecast.NO_DATA: (_l("no data"), "text-bg-light"),
+}
+
+
+def _as_of_arg():
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return clock.today(), None
+    parsed = attempt(lambda: kpi.parse_as_of(text))
+    return (parsed.value, None) if parsed.ok else (clock.today(), parsed.error.message)
+
+
+@bp.route("/plans")
+@require("plans.view")
+def index():
+    return render_template("plans/index.html", plans=plans.list_plans(db.session))
+
+
+@bp.route("/plans/<int:plan_id>")
+@require("plans.view")
+def detail(plan_id):
+    plan = get_or_404(Plan, plan_id)
+    as_of, date_error = _as_of_arg()
+    return render_template("plans/detail.html", plan=plan, as_of=as_of, date_error=date_error,
+                           report=plans.evaluate(db.session, plan, as_of),
+                           measures=measures.MEASURES, badges=STATUS_BADGES)
+
+
+@bp.route("/plans/new", methods=["GET", "POST"], endpoint="create")
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@require("plans.manage")
+def edit(plan_id=None):
+    plan = get_or_404(Plan, plan_id) if plan_id is not None else None
+    form = PlanForm()
+    if plan is not None and not form.is_submitted():
+        form.fill(plan)
+    outcome = submit(lambda: plans.save_plan(db.session, plan, form.draft(), actor=current_user),
+                     _("The plan has been saved."), form=form)
+    if outcome.ok:
+        return redirect(url_for("plans.detail", plan_id=outcome.value.id))
+    return render_template("plans/edit.html", form=form, plan=plan)
+
+
+@bp.route("/plans/<int:plan_id>/default", methods=["GET", "POST"])
+@require("plans.manage")
+def make_default(plan_id):
+    plan = get_or_404(Plan, plan_id)
+    form = ConfirmForm()
+    if submit(lambda: plans.set_default(db.session, plan, actor=current_user),
+              _("“%(name)s” is now the default plan.", name=plan.name), form=form).ok:
+        return redirect(url_for("plans.index"))
+    return render_template("plans/confirm.html", form=form, plan=plan,
+                           question=_("Make “%(name)s” the default plan? The dashboard and "
+                                      "`flask kpi` will follow its indicators.", name=plan.name))
+
+
+@bp.route("/plans/<int:plan_id>/delete", methods=["GET", "POST"])
+@require("plans.manage")
+def delete(plan_id):
+    plan = get_or_404(Plan, plan_id)
+    form = ConfirmForm()
+    if submit(lambda: plans.delete_plan(db.session, plan, actor=current_user),
+              _("The plan has been deleted."), form=form).ok:
+        return redirect(url_for("plans.index"))
+    return render_template("plans/confirm.html", form=form, plan=plan, danger=True,
+                           question=_("Delete the plan “%(name)s” and its indicators? This "
+                                      "cannot be undone.", name=plan.name))
