@@ -20,8 +20,10 @@ from taskforce.models import (
     LevelChange,
     Role,
     Service,
+    Setting,
     StatusUpdate,
     Task,
+    TaskKind,
     TaskStatus,
     Unit,
     member_units,
@@ -54,8 +56,12 @@ RULES = {
     "tasks.log": frozenset({LEADER, MEMBER, OFFICER}),
     "services.claim": frozenset({LEADER, MEMBER, OFFICER}),
     "claims.verify": frozenset({LEADER, MEMBER}),
+    # Verify or return one claim: a verifier's, and never the claimant's own (separation of
+    # duties, below).
+    "claims.decide": frozenset({LEADER, MEMBER}),
     "catalog.edit": frozenset({ADMIN, LEADER}),
-    # Levels read from an imported catalog count as verified.
+    # Levels read from an imported catalog count as verified, unless imports need a second
+    # person's check (separation of duties, below): then they are claims awaiting it.
     "catalog.import_verified": frozenset({ADMIN, LEADER}),
     "reviews.build": frozenset({ADMIN, LEADER}),
     "roster.manage": frozenset({ADMIN, LEADER}),
@@ -206,9 +212,42 @@ def _verifier(user):
     return user.role == LEADER or user.is_verifier
 
 
+# Separation of duties: nobody moves a figure alone. Whoever claimed a level does not verify
+# or return that claim; whoever reported a task done does not accept it (returning one's own
+# report only withdraws it, which moves no figure, so it stays allowed); levels imported from
+# a catalog file are claims for a second person to verify unless the task force turns that
+# off on the settings page (an audited change).
+
+IMPORTS_NEED_SECOND_CHECK = "imports_need_second_check"
+
+
+def imports_need_second_check():
+    """Whether imported levels await a second person's verification (the default)."""
+    row = db.session.get(Setting, IMPORTS_NEED_SECOND_CHECK)
+    return row is None or row.value is None or bool(row.value)
+
+
+def _imports_trusted(user):
+    return not imports_need_second_check()
+
+
+def _not_own_claim(user, change):
+    return change.claimed_by_id is None or change.claimed_by_id != user.id
+
+
+def _not_own_claim_sql(user):
+    return or_(LevelChange.claimed_by_id.is_(None), LevelChange.claimed_by_id != user.id)
+
+
+def _not_own_report(user, task):
+    return task.reported_by_id is None or task.reported_by_id != user.id
+
+
 # Rules on the user beyond the role, checked whether an object is given or not.
 QUALIFICATIONS = {
     "claims.verify": _verifier,
+    "claims.decide": _verifier,
+    "catalog.import_verified": _imports_trusted,
 }
 
 # Rules on the object, checked after the role is allowed; obj None means "some object".
@@ -219,6 +258,7 @@ OWNERSHIP = {
     "units.tasks": _unit_tasks_visible,
     "evidence.view": _evidence_visible,
     "units.feed": _acts_for_unit,
+    "claims.decide": _not_own_claim,
 }
 
 
@@ -245,6 +285,7 @@ SQL_OWNERSHIP = {
     "units.tasks": _unit_tasks_visible_sql,
     "evidence.view": _evidence_visible_sql,
     "units.feed": _acts_for_unit_sql,
+    "claims.decide": _not_own_claim_sql,
 }
 
 
@@ -274,6 +315,10 @@ def _not_cancelled(task):
     return task.status != TaskStatus.CANCELLED
 
 
+def _is_upgrade(task):
+    return task.kind == TaskKind.UPGRADE
+
+
 def _may_become(status):
     def check(task):
         return status in TASK_TRANSITIONS.get(task.status, ())
@@ -290,6 +335,13 @@ TASK_STATES = {
     "may_be_cancelled": _may_become(TaskStatus.CANCELLED),
     "no_pending_extension": _no_pending_extension,
     "pending_extension": _pending_extension,
+    "upgrade": _is_upgrade,
+}
+
+# Who must not take an action on a task they took part in (separation of duties, above).
+TASK_DUTIES = {
+    "accept": ("own_report", _not_own_report),
+    "accept_shortfall": ("own_report", _not_own_report),
 }
 
 # What may be done to one task now: the permission it takes, then the states it needs.
@@ -298,6 +350,8 @@ TASK_ACTIONS = {
     "claim": ("tasks.log", ("open",)),
     "extend": ("tasks.log", ("open", "no_pending_extension")),
     "accept": ("claims.verify", ("may_be_done",)),
+    # Accept an upgrade task with services not verified at level 4, giving the reason.
+    "accept_shortfall": ("tasks.manage", ("may_be_done", "upgrade")),
     "return": ("claims.verify", ("may_be_returned",)),
     "edit": ("tasks.manage", ("not_cancelled",)),
     "cancel": ("tasks.manage", ("may_be_cancelled",)),
@@ -308,12 +362,17 @@ TASK_ACTIONS = {
 def refusal(user, task, name):
     """Why ``user`` may not take the action ``name`` on ``task`` now, or None when they may.
 
-    The permission when the role or the ownership refuses it, else the first missing state.
+    The permission when the role or the ownership refuses it, else the first missing state,
+    else the duty the user may not take on (``"own_report"``: they reported it done).
     """
     permission, states = TASK_ACTIONS[name]
     if not can(user, permission, task):
         return permission
-    return next((state for state in states if not TASK_STATES[state](task)), None)
+    missing = next((state for state in states if not TASK_STATES[state](task)), None)
+    if missing is not None:
+        return missing
+    duty = TASK_DUTIES.get(name)
+    return duty[0] if duty is not None and not duty[1](user, task) else None
 
 
 def task_actions(user, task):

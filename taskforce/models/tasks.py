@@ -76,6 +76,11 @@ class Task(db.Model):
         """Whether the task is open and due on ``today``."""
         return self.is_open() and self.due_on == today
 
+    @property
+    def has_shortfall(self):
+        """Whether the task was accepted with services not verified at level 4."""
+        return self.shortfall_reason is not None
+
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default=TaskKind.GENERAL)
     title: Mapped[str] = mapped_column(String(300))
@@ -95,14 +100,18 @@ class Task(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whoever last reported the task done: separation of duties keeps them from accepting it.
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_on: Mapped[date | None] = mapped_column(Date)
     cancelled_reason: Mapped[str | None] = mapped_column(Text)
+    # Set when an upgrade task was accepted with services not verified at level 4: why.
+    shortfall_reason: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped["Unit | None"] = relationship()  # noqa: F821
     assignee: Mapped["Member | None"] = relationship(foreign_keys=[assignee_id])  # noqa: F821
     follower: Mapped["Member | None"] = relationship(foreign_keys=[follower_id])  # noqa: F821
-    created_by: Mapped["User | None"] = relationship()  # noqa: F821
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
     services: Mapped[list["Service"]] = relationship(  # noqa: F821
         secondary=task_services, order_by="Service.code"
     )

@@ -335,8 +335,12 @@ def _claim_summary(service, change):
 
 
 def _check_reviewable(actor, change):
-    if not permissions.can(actor, "claims.verify", change):
+    if not permissions.can(actor, "claims.verify"):
         raise PermissionDenied(_("You may not verify level claims."))
+    if not permissions.can(actor, "claims.decide", change):
+        # Separation of duties: the claimant does not decide on their own claim.
+        raise PermissionDenied(_("You made this claim, so you cannot verify or return it "
+                                 "yourself; another person who may verify claims must do it."))
     if change.status != ClaimStatus.PENDING:
         raise DomainError(_("This claim is no longer awaiting verification."))
 

@@ -49,6 +49,7 @@ from taskforce.models import (
 )
 from taskforce.models.types import UTCDateTime
 from taskforce.services import settings, workdays
+from taskforce.services.tasks.progress import progress_expr
 
 MAIL_KIND = "reminder"
 ESCALATION = "escalation"
@@ -307,9 +308,10 @@ def _compose(session, cal, *, today, now):
                                    _candidates.c.kind).distinct()).all()
     if not pairs:
         return 0, 0
-    # Each task once, however many recipients it has.
+    # Each task once, however many recipients it has; its progress is the task page's figure.
     tasks = {row.id: row for row in session.execute(
-        select(Task.id, Task.title, Task.due_on, Task.progress, Unit.name.label("unit_name"))
+        select(Task.id, Task.title, Task.due_on, progress_expr().label("progress"),
+               Unit.name.label("unit_name"))
         .outerjoin(Unit, Unit.id == Task.unit_id)
         .where(Task.id.in_(select(_candidates.c.task_id))))}
     by_recipient = defaultdict(dict)  # recipient -> {task id: escalated}

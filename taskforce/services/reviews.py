@@ -26,7 +26,8 @@ from taskforce.services.errors import DomainError
 from taskforce.services.inserts import insert_missing
 
 SNAPSHOT_VERSION = 1
-CLASSES = ("done_on_time", "done_late", "open_on_time", "open_overdue")
+# The classes of tasks (Decision 42/2014, and "done with a shortfall" counted apart).
+CLASSES = tasks.CLASSES
 MOVEMENT_KEYS = ("services", "level3", "level4", "level4_verified", "effective4", "share",
                  "share_verified", "to_target", "effective_share")
 LIST_LIMIT = 100

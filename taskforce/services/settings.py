@@ -7,12 +7,15 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 
+from taskforce import permissions
 from taskforce.models import Setting
 from taskforce.services import audit, online_classes
 from taskforce.services.bounds import parse_int
 from taskforce.services.crontab import parse_crontab
 from taskforce.services.errors import DomainError
 
+# Whether imported levels await a second person's verification (permissions decides with it).
+SECOND_CHECK = permissions.IMPORTS_NEED_SECOND_CHECK
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2099, 12, 31)
 
@@ -189,6 +192,7 @@ def current_values(session):
         "target_on": target_on(session),
         "national_share": national_share(session),
         "class_switch_on": class_switch_on(session),
+        SECOND_CHECK: permissions.imports_need_second_check(),
         "reminder_days_before": ", ".join(str(n) for n in policy.days_before),
         "reminder_on_due_day": policy.on_due_day,
         "reminder_overdue_every": policy.overdue_every,
@@ -259,6 +263,7 @@ def _in_force(session):
     return {"target_share": current["target_share"], "national_share": current["national_share"],
             "target_on": current["target_on"].isoformat() if current["target_on"] else None,
             "class_switch_on": current["class_switch_on"].isoformat(),
+            SECOND_CHECK: current[SECOND_CHECK],
             "reminder_policy": {"days_before": list(policy.days_before),
                                 "on_due_day": policy.on_due_day,
                                 "overdue_every": policy.overdue_every,
@@ -293,14 +298,16 @@ def save(session, *, actor, now, values):
     if both:
         raise DomainError(_("%(day)s cannot be both a day off and a working day.",
                             day=both[0].strftime("%d/%m/%Y")), field=MAKEUP_WORKDAYS)
+    in_force = _in_force(session)
     new = {"target_share": target, "national_share": national,
            "target_on": target_day.isoformat() if target_day else None,
            "class_switch_on": switch_on.isoformat(), "reminder_policy": policy,
+           # Separation of duties: absent from a form that does not show it, it stays as it is.
+           SECOND_CHECK: bool(values.get(SECOND_CHECK, in_force[SECOND_CHECK])),
            EXTRA_DAYS_OFF: [d.isoformat() for d in days_off],
            MAKEUP_WORKDAYS: [d.isoformat() for d in makeup], **_crontabs(values),
            **_report(values)}
     changes = {}
-    in_force = _in_force(session)
     for key, value in new.items():
         old = in_force[key]
         if old != value:

@@ -41,6 +41,12 @@ def leader(app):
     return factories.user("leader")
 
 
+@pytest.fixture
+def claimant(app):
+    # Someone other than the leader who decides: the claimant may not decide their own claim.
+    return factories.user("member")
+
+
 class TestSearch:
     @pytest.fixture(autouse=True)
     def services(self, unit):
@@ -176,15 +182,15 @@ class TestClaims:
         assert verified.level4 == claimed.level4
         assert audit_actions() == ["claim.create", "claim.verify"]
 
-    def test_verify_older_change_keeps_the_latest_level(self, service, leader):
-        change = self.claim(service, leader, effective_on=date(2020, 6, 1))
+    def test_verify_older_change_keeps_the_latest_level(self, service, leader, claimant):
+        change = self.claim(service, claimant, effective_on=date(2020, 6, 1))
         factories.level_change(service, 2, date(2020, 9, 1), source="import")
         catalog.verify_claim(db.session, change, actor=leader, now=NOW)
         assert change.status == ClaimStatus.VERIFIED
         assert service.level == 2
 
-    def test_return_needs_a_reason_and_keeps_the_level(self, service, leader):
-        change = self.claim(service, leader)
+    def test_return_needs_a_reason_and_keeps_the_level(self, service, leader, claimant):
+        change = self.claim(service, claimant)
         with pytest.raises(DomainError) as error:
             catalog.return_claim(db.session, change, actor=leader, reason="   ", now=NOW)
         assert error.value.field == "reason"
@@ -197,13 +203,13 @@ class TestClaims:
         assert kpi.province_figures(db.session, TODAY, target=0.3).level4 == 0
         assert audit_actions() == ["claim.create", "claim.return"]
 
-    def test_a_returned_claim_allows_a_new_one(self, service, leader):
-        change = self.claim(service, leader)
+    def test_a_returned_claim_allows_a_new_one(self, service, leader, claimant):
+        change = self.claim(service, claimant)
         catalog.return_claim(db.session, change, actor=leader, reason="Thiếu minh chứng", now=NOW)
-        assert self.claim(service, leader).status == ClaimStatus.PENDING
+        assert self.claim(service, claimant).status == ClaimStatus.PENDING
 
-    def test_verify_twice_is_refused(self, service, leader):
-        change = self.claim(service, leader)
+    def test_verify_twice_is_refused(self, service, leader, claimant):
+        change = self.claim(service, claimant)
         catalog.verify_claim(db.session, change, actor=leader, now=NOW)
         with pytest.raises(DomainError, match="no longer awaiting"):
             catalog.verify_claim(db.session, change, actor=leader, now=NOW)

@@ -138,11 +138,11 @@ def test_the_tasks_are_classified_at_the_end_of_the_period(world):
     s = build_week().snapshot
     expected = tasks.count_by_classification(db.session, WEEK[1])
     assert {k: s["tasks"][k] for k in reviews.CLASSES} == expected
-    assert s["tasks"] == {"done_on_time": 1, "done_late": 1, "open_on_time": 3,
+    assert s["tasks"] == {"done_on_time": 1, "done_late": 1, "done_short": 0, "open_on_time": 3,
                           "open_overdue": 1, "total": 6}
     by_unit = {row["id"]: row["tasks"] for row in s["units"]}
-    assert by_unit[world["b"].id] == {"done_on_time": 0, "done_late": 0, "open_on_time": 2,
-                                      "open_overdue": 1}
+    assert by_unit[world["b"].id] == {"done_on_time": 0, "done_late": 0, "done_short": 0,
+                                      "open_on_time": 2, "open_overdue": 1}
     assert [t["title"] for t in s["awaiting_acceptance"]["items"]] == ["Chờ nghiệm thu"]
     assert s["awaiting_acceptance"]["items"][0]["reported_on"] == "2020-10-10"
     assert [t["title"] for t in s["due_soon"]["items"]] == ["Đang làm"]

@@ -10,7 +10,8 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from taskforce.extensions import db
-from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage
+from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Setting
+from taskforce.permissions import IMPORTS_NEED_SECOND_CHECK
 from tests import factories
 
 HEADER = ["Mã thủ tục", "Tên thủ tục", "Cơ quan thực hiện", "Mức độ"]
@@ -60,6 +61,9 @@ def unit(app):
 def test_upload_preview_and_confirm(app, client, login_as, unit):
     login_as("leader", locale="en")
     existing = factories.service(unit, level=3, code="1.1", name="Thủ tục có sẵn")
+    # Imported levels count as verified only when the task force turned the second check off
+    # (the default, a claim for another verifier: tests/web/test_duties.py).
+    db.session.add(Setting(key=IMPORTS_NEED_SECOND_CHECK, value=False))
     db.session.commit()
     page = client.get("/catalog/import")
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text

@@ -227,12 +227,19 @@ def test_the_whole_workflow(client, world, sign_in):
     sign_in(world["officer"])
     assert "Còn dịch vụ 1.002" in text(client.get(url))
     client.post(f"{url}/updates", data={"status": "reported", "note": "Bổ sung"})
+    # 1.002 is not verified at level 4: a verifier cannot accept the task as done; the leader
+    # may, with a shortfall and its reason (tests/web/test_duties.py).
     sign_in(world["verifier"])
     assert client.post(f"{url}/accept", data={"note": "Đạt"}).status_code == 302
+    assert db.session.get(Task, task_id).status == "reported"
+    sign_in(world["leader"])
+    assert client.post(f"{url}/accept", data={
+        "note": "Đạt", "shortfall_reason": "1.002 chờ Bộ kết nối"}).status_code == 302
     task = db.session.get(Task, task_id)
-    assert (task.status, task.completed_on) == ("done", TODAY)
+    assert (task.status, task.completed_on, task.shortfall_reason) == (
+        "done", TODAY, "1.002 chờ Bộ kết nối")
     page = text(client.get(url))
-    assert "Done on time" in page and "Log an update" not in page
+    assert "Accepted with a shortfall" in page and "Log an update" not in page
 
 
 # ---------------------------------------------------------------- bad input

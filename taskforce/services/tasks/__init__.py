@@ -8,6 +8,7 @@ here: ``from taskforce.services import tasks`` then ``tasks.create_task(...)``.
 from taskforce.services.tasks.choices import member_choices, unit_follower, upgradable_services
 from taskforce.services.tasks.classification import (
     CLASSES,
+    DONE_SHORT,
     classification_expr,
     classify,
     count_by_classification,
@@ -54,6 +55,7 @@ from taskforce.services.tasks.validation import TaskDraft
 __all__ = [
     "BOARD_CAP",
     "CLASSES",
+    "DONE_SHORT",
     "STATUS_ORDER",
     "Figures",
     "Filters",

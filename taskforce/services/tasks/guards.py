@@ -19,6 +19,18 @@ def _denied(permission):
     }[permission]
 
 
+def _duty(name, duty):
+    # Separation of duties (permissions.TASK_DUTIES): who took part may not decide.
+    return {
+        ("accept", "own_report"): _(
+            "You reported this task done, so you cannot accept it yourself; another person "
+            "who may accept tasks must do it."),
+        ("accept_shortfall", "own_report"): _(
+            "You reported this task done, so you cannot accept it yourself; another person "
+            "who may accept tasks must do it."),
+    }[name, duty]
+
+
 def _not_now(name, state):
     if state == "open":
         return _("This task is closed: it takes no more updates."), None
@@ -26,6 +38,10 @@ def _not_now(name, state):
         ("extend", "no_pending_extension"): (
             _("An extension is already awaiting a decision."), "requested_due_on"),
         ("accept", "may_be_done"): (_("Only a task reported done can be accepted."), None),
+        ("accept_shortfall", "may_be_done"): (
+            _("Only a task reported done can be accepted."), None),
+        ("accept_shortfall", "upgrade"): (
+            _("Only an upgrade task can be accepted with a shortfall."), "shortfall_reason"),
         ("return", "may_be_returned"): (_("Only a task reported done can be returned."), None),
         ("edit", "not_cancelled"): (_("A cancelled task cannot be edited."), None),
         ("cancel", "may_be_cancelled"): (_("Only an open task can be cancelled."), None),
@@ -45,8 +61,14 @@ def check_action(actor, task, name):
     missing = permissions.refusal(actor, task, name)
     if missing is None:
         return
+    if name == "accept_shortfall" and missing == "tasks.manage":
+        raise PermissionDenied(_("Only the leadership may accept a task with a shortfall; "
+                                 "verify the remaining claims first."),
+                               field="shortfall_reason")
     if missing in permissions.RULES:
         raise PermissionDenied(_denied(missing))
+    if missing == permissions.TASK_DUTIES.get(name, (None,))[0]:
+        raise PermissionDenied(_duty(name, missing))
     raise state_error(name, missing)
 
 

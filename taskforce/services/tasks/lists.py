@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from taskforce import permissions
 from taskforce.models import Decision, ExtensionRequest, Priority, Task, TaskKind, TaskStatus
 from taskforce.services.tasks.classification import classify
-from taskforce.services.tasks.progress import percent_of, progress_expr, service_progress
+from taskforce.services.tasks.progress import progress_expr, progress_figure, service_progress
 from taskforce.services.text import clean
 
 NEW, IN_PROGRESS, REPORTED, DONE, RETURNED, CANCELLED = (
@@ -150,9 +150,8 @@ def figures(session, tasks, today):
     result = {}
     for task in tasks:
         covered, level4 = services.get(task.id, (0, 0))
-        progress = percent_of(level4, covered) if task.kind == TaskKind.UPGRADE \
-            else task.progress
-        result[task.id] = Figures(progress=progress, covered=covered, level4=level4,
+        result[task.id] = Figures(progress=progress_figure(task, (covered, level4)),
+                                  covered=covered, level4=level4,
                                   extensions=moves.get(task.id, 0),
                                   klass=classify(task, today), overdue=task.is_overdue(today))
     return result

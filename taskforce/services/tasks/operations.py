@@ -19,7 +19,7 @@ from taskforce.models.types import utcnow
 from taskforce.services import audit, files, notifications
 from taskforce.services.errors import DomainError
 from taskforce.services.tasks.guards import check_action, check_manager, state_error
-from taskforce.services.tasks.progress import refresh_progress
+from taskforce.services.tasks.progress import refresh_progress, shortfall_of
 from taskforce.services.tasks.validation import (
     active_member,
     check_due,
@@ -115,6 +115,7 @@ def _transition(session, task, to, *, actor, now, today, note="", progress=None,
     task.updated_at = now
     if to == REPORTED:
         task.reported_at = now
+        task.reported_by_id = actor.id
     if to == DONE:
         task.completed_at = now
         task.completed_on = today
@@ -200,17 +201,39 @@ def log_update(session, task, *, actor, now, today, note="", progress=None, stat
     return row
 
 
-def accept_task(session, task, *, actor, now, today, note=""):
-    """Accept a task reported done: it is done from ``today``."""
+def accept_task(session, task, *, actor, now, today, note="", shortfall_reason=None):
+    """Accept a task reported done: it is done from ``today``.
+
+    An upgrade task is done when every service it covers is verified at level 4; else only
+    the leadership may accept it with a shortfall, giving the reason, which is kept on the
+    task and counts it apart ("done with a shortfall", never done on time).
+    """
     check_action(actor, task, "accept")
+    covered, verified = shortfall_of(session, task)
+    reason = clean_text(shortfall_reason, field_name="shortfall_reason") if covered > verified \
+        else ""
+    if covered > verified:
+        check_action(actor, task, "accept_shortfall")
+        if not reason:
+            raise DomainError(_("%(missing)s of the %(all)s services are not verified at level "
+                                "4: verify their claims first, or accept with a shortfall and "
+                                "say why.", missing=covered - verified, all=covered),
+                              field="shortfall_reason")
+        task.shortfall_reason = reason
     progress = 100 if task.kind == TaskKind.GENERAL else None
     if progress is not None:
         task.progress = progress  # before the transition's flush, which stamps ``now``
     row = _transition(session, task, DONE, actor=actor, now=now, today=today,
                       note=clean_text(note), progress=progress, action="task.accept")
+    if reason:
+        audit.record(session, actor, "task.accept_shortfall", task, now=now,
+                     summary=task.title, changes={"services": covered, "verified": verified,
+                                                  "reason": reason})
     refresh_progress(session, task)
     notifications.notify(session, notifications.task_audience(session, task), kind="accepted",
-                         task=task, actor=actor, now=now)
+                         task=task, actor=actor, now=now,
+                         note=_("Accepted with a shortfall: %(reason)s", reason=reason)
+                         if reason else "")
     return row
 
 

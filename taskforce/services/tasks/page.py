@@ -52,7 +52,15 @@ def reminders(session, task):
                                      ReminderItem.id.desc())).all()
 
 
-def timeline(task, claims, reminder_items):
+def _shortfall_entry(task, events):
+    # The acceptance with a shortfall, with the counts its audit event kept.
+    event = next((e for e in events if e.action == "task.accept_shortfall"), None)
+    counts = (event.changes or {}) if event is not None else {}
+    return Entry(task.completed_at, "shortfall", event.actor if event else None, task,
+                 extra={"services": counts.get("services"), "verified": counts.get("verified")})
+
+
+def timeline(task, claims, reminder_items, events=()):
     """The task's history, newest first: updates, claims, decisions, extensions, reminders."""
     updates = sorted(task.updates, key=lambda u: (u.created_at, u.id))
     entries = [Entry(u.created_at, "update", u.author, u) for u in updates]
@@ -70,6 +78,8 @@ def timeline(task, claims, reminder_items):
             entries.append(Entry(request.decided_at, "extension_" + request.decision,
                                  request.decided_by, request))
     entries += [Entry(r.created_at, "reminder", None, r) for r in reminder_items]
+    if task.has_shortfall:
+        entries.append(_shortfall_entry(task, events))
     # Entries made in one step share their time; the later-built one is the later event.
     order = {id(entry): n for n, entry in enumerate(entries)}
     return sorted(entries, key=lambda e: (e.at, order[id(e)]), reverse=True)
@@ -91,8 +101,9 @@ def task_page(session, task, today):
     """Gather the task page: figures, claims, the merged timeline, audit, reminders."""
     claims = task_claims(session, task)
     reminder_items = reminders(session, task)
+    events = audit_events(session, task)
     return TaskPage(
         figures=figures(session, [task], today)[task.id], claims=claims,
         pending={c.service_id: c for c in claims if c.status == ClaimStatus.PENDING},
-        timeline=timeline(task, claims, reminder_items), events=audit_events(session, task),
+        timeline=timeline(task, claims, reminder_items, events), events=events,
         reminders=reminder_items)

@@ -1,5 +1,11 @@
 """The progress of tasks: an upgrade task's share of services verified at level 4, claims.
 
+This is the one place the progress figure is computed: ``progress_of`` (Python, for loaded
+tasks) and ``progress_expr`` (SQL, for lists and the reminder e-mails) give the same figure,
+a general task's reported percentage or an upgrade task's share of its services verified at
+level 4, never a percentage typed in for an upgrade task. The task page, the lists, the
+exports, the reviews and the e-mails all read it from here.
+
 A verification changes the progress of the upgrade tasks covering the service, so every
 verification goes through ``verify_claim`` here, which verifies in the catalog and then
 stores the progress of those tasks.
@@ -30,6 +36,31 @@ def service_progress(session, task_ids):
         .where(task_services.c.task_id.in_(task_ids))
         .group_by(task_services.c.task_id))
     return {task_id: (covered, int(level4 or 0)) for task_id, covered, level4 in rows}
+
+
+def progress_figure(task, counts):
+    """The progress of ``task`` given ``counts`` = (covered services, of them at level 4)."""
+    if task.kind != TaskKind.UPGRADE:
+        return task.progress
+    covered, level4 = counts
+    return percent_of(level4, covered)
+
+
+def progress_of(session, tasks):
+    """{task_id: progress} for ``tasks`` in one query: the figure every page and e-mail shows."""
+    counts = service_progress(session, [t.id for t in tasks if t.kind == TaskKind.UPGRADE])
+    return {t.id: progress_figure(t, counts.get(t.id, (0, 0))) for t in tasks}
+
+
+def shortfall_of(session, task):
+    """(covered services, of them verified at level 4) of an upgrade task; (0, 0) otherwise.
+
+    An upgrade task with fewer verified than covered can only be accepted with a shortfall.
+    """
+    if task.kind != TaskKind.UPGRADE:
+        return 0, 0
+    session.flush()
+    return service_progress(session, [task.id]).get(task.id, (0, 0))
 
 
 def refresh_progress(session, task):

@@ -38,6 +38,8 @@ class SettingsForm(BaseForm):
         _l("Remind this many working days before the due date (comma separated)"),
         validators=[Optional(), Length(max=100)])
     reminder_on_due_day = BooleanField(_l("Remind on the due day"))
+    imports_need_second_check = BooleanField(
+        _l("Levels read from an imported catalog await a second person's verification"))
     reminder_overdue_every = _working_days(
         _l("While overdue, remind every … working days (0: never)"))
     reminder_escalate_after = _working_days(
@@ -71,7 +73,8 @@ class SettingsForm(BaseForm):
         for name in ("extra_days_off", "makeup_workdays"):
             getattr(self, name).data = "\n".join(d.strftime("%d/%m/%Y") for d in values[name])
         self.report_recipients.data = "\n".join(values["report_recipients"])
-        for name in ("target_on", "class_switch_on", "reminder_days_before",
+        for name in ("target_on", "class_switch_on", "imports_need_second_check",
+                     "reminder_days_before",
                      "reminder_on_due_day", "reminder_overdue_every", "reminder_escalate_after",
                      "review_weekly_cron", "review_monthly_cron", "report_province",
                      "report_parent_body", "report_issuer", "report_symbol"):

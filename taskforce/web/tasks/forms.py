@@ -143,6 +143,9 @@ class ReasonForm(BaseForm):
 
 class AcceptForm(BaseForm):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=4000)])
+    # Asked only when an upgrade task has services not verified at level 4.
+    shortfall_reason = TextAreaField(_l("Why accept it with a shortfall?"),
+                                     validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Accept as done"))
 
 

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from taskforce import permissions
 from taskforce.extensions import db
 from taskforce.models import ExtensionRequest, LevelChange, Task, TaskKind
 from taskforce.permissions import can, get_or_404, require
@@ -169,7 +170,8 @@ def _render_detail(task, update_form=None, claim_form=None):
     return render_template(
         "tasks/detail.html", task=task, today=today, data=tasks.task_page(db.session, task, today),
         update_form=update_form or _update_form(task), claim_form=claim_form or _claim_form(task),
-        accept_form=AcceptForm(), decide_form=DecideForm())
+        accept_form=AcceptForm(), decide_form=DecideForm(),
+        own_report=permissions.refusal(current_user, task, "accept") == "own_report")
 
 
 @bp.route("/tasks/<int:task_id>")
@@ -226,8 +228,10 @@ def accept(task_id):
     form = AcceptForm()
     if form.validate_on_submit():
         submit(lambda: tasks.accept_task(db.session, task, actor=current_user, now=clock.now(),
-                                         today=clock.today(), note=form.note.data),
-               _("The task has been accepted as done."))
+                                         today=clock.today(), note=form.note.data,
+                                         shortfall_reason=form.shortfall_reason.data),
+               lambda _row: _("The task has been accepted with a shortfall.")
+               if task.has_shortfall else _("The task has been accepted as done."))
     return _to_task(task)
 
 
