@@ -35,6 +35,9 @@ def _send(batch_size):
                                        batch_size=batch_size)
     click.echo(f"{transport.describe()}: {summary.sent} sent, {summary.retrying} to retry, "
                f"{summary.failed} failed, {summary.recovered} recovered after an interruption.")
+    if summary.taken_over:
+        click.echo(f"{summary.taken_over} claimed message(s) were taken over by another sender "
+                   f"while this one was held up; they are left to it, not sent from here.")
     if summary.stopped:
         raise click.ClickException(f"Stopped, the server could not be reached: "
                                    f"{summary.stopped}")

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from taskforce.extensions import db
@@ -49,6 +49,13 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stored_path: Mapped[str | None] = mapped_column(String(500))
+    # The delivery pass holding a 'sending' message (a random token per claim), the moment it
+    # last confirmed so before handing the message to the server, and whether the message
+    # may have reached the server twice (taken back after that moment, or sent by a pass
+    # that had lost it).
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    possibly_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ReminderItem(db.Model):

@@ -5,15 +5,25 @@ they are sent, and each is marked sent or failed in its own commit before the ne
 so a process that dies loses at most the one message it was sending (which, like the
 claimed ones it had not tried, goes back to the queue when its claim expires:
 at-least-once).
+
+Claims are fenced. Each claim carries a random token; immediately before handing a message
+to the server the pass confirms, with one conditional UPDATE (this id, this token, still
+'sending') committed at once, that the message is still its own, and a renewal of the claim
+that matches fewer rows than the pass holds ends the pass. A sender paused past its claim
+(a frozen machine, a long pause) therefore never sends what another pass took over. What
+remains cannot be closed over SMTP: a sender stopped between the server's acceptance and
+its commit leaves a message that the next pass sends again, with the same Message-ID; that
+message is marked ``possibly_duplicate`` ("possibly sent twice" on the outbox page).
 """
 
+import secrets
 import smtplib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import case, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from taskforce.models import DeliveryAttempt, OutboxMessage, OutboxState
@@ -28,7 +38,7 @@ CLAIM_SIZE = 20
 CLAIMED_COLUMNS = (OutboxMessage.id, OutboxMessage.kind, OutboxMessage.dedupe_key,
                    OutboxMessage.recipient, OutboxMessage.locale, OutboxMessage.subject,
                    OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.created_at,
-                   OutboxMessage.attempts)
+                   OutboxMessage.attempts, OutboxMessage.claim_token)
 
 
 @dataclass
@@ -39,6 +49,7 @@ class DeliverySummary:
     retrying: int = 0
     failed: int = 0
     recovered: int = 0
+    taken_over: int = 0  # held by this pass, then taken by another one: left to it, not sent
     stopped: str | None = None
 
 
@@ -58,7 +69,11 @@ def backoff(attempts):
 
 
 def recover_stuck(session, *, now):
-    """Put messages whose sender died while 'sending' back in the queue; how many."""
+    """Put messages whose sender died (or stalled) while 'sending' back in the queue; how many.
+
+    One whose sender had already confirmed it was about to hand it to the server may have
+    been accepted: it is marked possibly sent twice.
+    """
     limit = current_app.config["MAIL_MAX_ATTEMPTS"]
     ids = session.scalars(
         update(OutboxMessage)
@@ -66,7 +81,9 @@ def recover_stuck(session, *, now):
         .values(state=case((OutboxMessage.attempts + 1 >= limit, OutboxState.FAILED),
                            else_=OutboxState.PENDING),
                 attempts=OutboxMessage.attempts + 1, last_error=INTERRUPTED,
-                next_attempt_at=now)
+                next_attempt_at=now, claim_token=None, send_started_at=None,
+                possibly_duplicate=or_(OutboxMessage.possibly_duplicate,
+                                       OutboxMessage.send_started_at.is_not(None)))
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     ).all()
@@ -81,7 +98,8 @@ def claim(session, *, now, limit=CLAIM_SIZE):
 
     The claim is a conditional UPDATE, and on PostgreSQL the candidate rows are picked with
     FOR UPDATE SKIP LOCKED, so two deliverers never take the same message. While they are
-    being sent, ``next_attempt_at`` holds the end of the claim. Returns plain rows.
+    being sent, ``next_attempt_at`` holds the end of the claim and ``claim_token`` a random
+    token of this claim. Returns plain rows, each with the token.
     """
     # A materialised CTE: PostgreSQL may run a subquery of the WHERE clause more than once,
     # and each run would lock and add further rows beyond the limit.
@@ -95,7 +113,8 @@ def claim(session, *, now, limit=CLAIM_SIZE):
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(select(candidates.c.id)),
                OutboxMessage.state == OutboxState.PENDING)
-        .values(state=OutboxState.SENDING, next_attempt_at=_claim_end(now))
+        .values(state=OutboxState.SENDING, next_attempt_at=_claim_end(now),
+                claim_token=secrets.token_hex(16), send_started_at=None)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     ).all()
@@ -109,23 +128,47 @@ def _claim_end(now):
     return now + timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT"])
 
 
+def _holding(message):
+    """The WHERE clause of a message this pass still holds: its id, its claim, 'sending'."""
+    return (OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token,
+            OutboxMessage.state == OutboxState.SENDING)
+
+
 def _keep_claims(session, held, claimed_until, clock):
     """Extend the claim of the messages still held once half of it has run out.
 
     A claimed message is taken back by another deliverer when its claim ends: a slow
-    server must not let that happen to messages this pass still means to send.
+    server must not let that happen to messages this pass still means to send. Returns
+    the claim's new end, or None when the renewal matched fewer messages than the pass
+    holds: another pass took some over (this one was paused past its claim), so this one
+    stops.
     """
     now = clock()
     if now < claimed_until - timedelta(seconds=current_app.config["MAIL_SENDING_TIMEOUT"] / 2):
         return claimed_until
     claimed_until = _claim_end(now)
-    session.execute(update(OutboxMessage)
-                    .where(OutboxMessage.id.in_([row.id for row in held]),
-                           OutboxMessage.state == OutboxState.SENDING)
-                    .values(next_attempt_at=claimed_until)
-                    .execution_options(synchronize_session=False))
+    renewed = session.execute(update(OutboxMessage)
+                              .where(OutboxMessage.id.in_([row.id for row in held]),
+                                     OutboxMessage.claim_token == held[0].claim_token,
+                                     OutboxMessage.state == OutboxState.SENDING)
+                              .values(next_attempt_at=claimed_until)
+                              .execution_options(synchronize_session=False)).rowcount
     session.commit()
-    return claimed_until
+    return claimed_until if renewed == len(held) else None
+
+
+def _confirm(session, message, *, now):
+    """Whether ``message`` is still this pass's, confirmed and committed just before sending.
+
+    One conditional UPDATE: it matches only while the claim is this pass's, and it stamps
+    the moment (so that a pass taking the message back later knows it may have been sent)
+    and extends the message's claim, so that nobody takes it back while it is being sent.
+    """
+    confirmed = session.execute(update(OutboxMessage).where(*_holding(message))
+                                .values(send_started_at=now, next_attempt_at=_claim_end(now))
+                                .execution_options(synchronize_session=False)).rowcount
+    session.commit()
+    return confirmed == 1
 
 
 def _release(session, held, *, now):
@@ -137,8 +180,10 @@ def _release(session, held, *, now):
         session.rollback()
         session.execute(update(OutboxMessage)
                         .where(OutboxMessage.id.in_([row.id for row in held]),
+                               OutboxMessage.claim_token == held[0].claim_token,
                                OutboxMessage.state == OutboxState.SENDING)
-                        .values(state=OutboxState.PENDING, next_attempt_at=now)
+                        .values(state=OutboxState.PENDING, next_attempt_at=now,
+                                claim_token=None, send_started_at=None)
                         .execution_options(synchronize_session=False))
         session.commit()
     except SQLAlchemyError:
@@ -166,6 +211,9 @@ def deliver_pending(session, *, now, transport, batch_size=None):
                 if not held:
                     break
             claimed_until = _keep_claims(session, held, claimed_until, clock)
+            if claimed_until is None:
+                summary.taken_over += len(held)
+                break
             message = held.pop(0)
             try:
                 email = build_message(session, message, sender=sender)
@@ -180,6 +228,9 @@ def deliver_pending(session, *, now, transport, batch_size=None):
                     _failed(session, message, error, now=clock(), summary=summary)
                     summary.stopped = _describe(error)
                     break
+            if not _confirm(session, message, now=clock()):
+                summary.taken_over += 1 + len(held)
+                break
             try:
                 stored = connection.send(email, sender=sender, recipient=message.recipient,
                                          key=message.dedupe_key)
@@ -207,10 +258,20 @@ def deliver_pending(session, *, now, transport, batch_size=None):
 
 
 def _record(session, message, *, now, ok, error=None, **values):
-    """Write the outcome of one try and commit it before anything more is sent."""
-    session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id)
-                    .values(attempts=message.attempts + 1, last_error=error, **values)
-                    .execution_options(synchronize_session=False))
+    """Write the outcome of one try and commit it before anything more is sent.
+
+    The outcome is written only while the message is still this pass's. When another pass
+    took it back meanwhile (this one stalled after its last check) and this one sent it,
+    both may have: the message is marked possibly sent twice.
+    """
+    recorded = session.execute(update(OutboxMessage).where(*_holding(message))
+                               .values(attempts=message.attempts + 1, last_error=error,
+                                       claim_token=None, send_started_at=None, **values)
+                               .execution_options(synchronize_session=False)).rowcount
+    if not recorded and ok:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id)
+                        .values(possibly_duplicate=True)
+                        .execution_options(synchronize_session=False))
     session.execute(insert(DeliveryAttempt).values(outbox_id=message.id, attempted_at=now,
                                                    ok=ok, error=error))
     session.commit()
