@@ -14,6 +14,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -130,6 +132,39 @@ def translations():
     return found if found is not None else get_translations()
 
 
+def gettext(string, /, **variables):
+    """``flask_babel.gettext``, the translations found the fast way (texts shown per row)."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular, plural, num, /, **variables):
+    """``flask_babel.ngettext``, the translations found the fast way."""
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+# The templates' gettext and ngettext: Jinja's "newstyle" ones (autoescaped, always formatted
+# with their variables) without the two context calls Jinja puts between a template and the
+# translations; ``_`` is gettext itself rather than Jinja's alias that looks it up again.
+@pass_context
+def _template_gettext(context, string, /, **variables):
+    text = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalog's own text, marked safe as Jinja does
+    # Formatted always, as Jinja does ("%%" becomes "%"); a text with no "%" stays the same.
+    return text % variables if variables or "%" in text else text
+
+
+@pass_context
+def _template_ngettext(context, singular, plural, num, /, **variables):
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalog's own text, marked safe as Jinja does
+    return text % variables
+
+
 def init_babel(app, **selectors):
     """Flask-Babel, with the domain and the templates' gettext finding translations fast.
 
@@ -144,3 +179,5 @@ def init_babel(app, **selectors):
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext,
+                                 ngettext=_template_ngettext)
