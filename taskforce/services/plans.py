@@ -12,10 +12,11 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from taskforce.models import Indicator, Milestone, Plan, Unit
 from taskforce.permissions import can
-from taskforce.services import audit, forecast, kpi, measures
+from taskforce.services import audit, forecast, kpi, kpi_cache, measures
 from taskforce.services.bounds import check_date
 from taskforce.services.errors import DomainError, PermissionDenied
 from taskforce.services.text import clean
@@ -356,11 +357,10 @@ def _services_a_month(value, target, as_of, target_on):
     return math.ceil(needed / months - 1e-9) if months >= 1 else needed
 
 
-def evaluate_indicator(session, indicator, as_of, units):
-    """One indicator as of ``as_of``; ``units`` the active units ``[(id, name)]`` in order."""
-    result = measures.compute(session, indicator.measure, as_of, indicator.params or {})
-    series = [(day, value.share if value else None) for day, value in measures.series(
-        session, indicator.measure, series_ends(as_of), indicator.params or {})]
+def evaluate_indicator(indicator, as_of, figures, units):
+    """One indicator as of ``as_of`` from its ``figures`` (a measure's Result and its series);
+    ``units`` the active units ``[(id, name)]`` in order, or none."""
+    result, series = figures
     overall = result.overall
     value = overall.share if overall else None
     milestone = next_milestone(indicator, as_of)
@@ -382,18 +382,47 @@ def evaluate_indicator(session, indicator, as_of, units):
                          if result.units.get(unit_id) else None) for unit_id, name in units])
 
 
+def _figures(session, indicators, as_of):
+    """Each indicator's measure and monthly series as of ``as_of``, kept between requests
+    under the catalog's stamp as one entry (one look at the stamp for the whole plan)."""
+    specs = tuple((item.measure, tuple(sorted((item.params or {}).items())))
+                  for item in indicators)
+    ends = series_ends(as_of)
+
+    def compute():
+        return tuple(
+            (measures.compute(session, name, as_of, dict(params)),
+             [(day, value.share if value else None)
+              for day, value in measures.series(session, name, ends, dict(params))])
+            for name, params in specs)
+    return kpi_cache.cached(session, ("plan", as_of, specs), compute)
+
+
 def active_units(session):
     """``[(id, name)]`` of the active units in display order."""
     return session.execute(select(Unit.id, Unit.name).where(Unit.active.is_(True))
                            .order_by(Unit.display_order, Unit.name)).all()
 
 
-def evaluate(session, plan, as_of):
-    """Every indicator of ``plan`` as of ``as_of``."""
-    units = active_units(session)
-    return PlanReport(plan=plan, as_of=as_of,
-                      indicators=[evaluate_indicator(session, indicator, as_of, units)
-                                  for indicator in plan.indicators])
+def evaluate(session, plan, as_of, with_units=True):
+    """Every indicator of ``plan`` as of ``as_of`` (without per-unit values unless asked)."""
+    units = active_units(session) if with_units else []
+    figures = _figures(session, plan.indicators, as_of)
+    return PlanReport(plan=plan, as_of=as_of, indicators=[
+        evaluate_indicator(indicator, as_of, found, units)
+        for indicator, found in zip(plan.indicators, figures, strict=True)])
+
+
+def default_report(session, as_of):
+    """The default plan's indicators as of ``as_of`` without per-unit values, or None.
+
+    Two statements once the figures are kept: the plan with its indicators and targets, and
+    the stamp under which the figures are kept.
+    """
+    plan = session.scalars(select(Plan).where(Plan.is_default.is_(True)).order_by(Plan.id)
+                           .options(joinedload(Plan.indicators).joinedload(Indicator.milestones))
+                           ).unique().first()
+    return evaluate(session, plan, as_of, with_units=False) if plan is not None else None
 
 
 def _rounded(value):

@@ -172,3 +172,41 @@ def test_unknown_plans_are_404(client, login_as, world):
     for url in ("/plans/999999", "/plans/999999/edit", "/plans/999999/default",
                 "/plans/999999/delete"):
         assert client.get(url).status_code == 404
+
+
+def test_the_dashboard_shows_the_default_plan_in_a_bounded_number_of_queries(
+        client, login_as, world, count_queries):
+    """Five indicators, and thirty more units: the same statements once the figures are kept."""
+    default = db.session.scalar(select(Plan).where(Plan.is_default.is_(True)))
+    measures_used = [("share_at_class", {"min_level": 4, "verified_only": True}),
+                     ("share_at_class", {"min_level": 3, "verified_only": False}),
+                     ("share_at_class", {"min_level": 2, "verified_only": True}),
+                     ("effectiveness", {"min_level": 4, "months": 3}),
+                     ("share_at_class", {"min_level": 1, "verified_only": True})]
+    factories.usage(factories.service(factories.unit("Sở C"), level=4), date(2020, 6, 1))
+    plans.update_plan(db.session, default, PlanDraft(
+        code="KH-2020", name="Năm chỉ tiêu", starts_on=date(2020, 1, 1),
+        ends_on=date(2020, 12, 31),
+        indicators=tuple(IndicatorDraft(f"C{i}", f"Chỉ tiêu {i}", measure, params,
+                                        (MilestoneDraft(0.5, date(2020, 12, 31)),))
+                         for i, (measure, params) in enumerate(measures_used))),
+        actor=factories.user(Role.ADMIN))
+    db.session.commit()
+    login_as("viewer")
+
+    def cost():
+        db.session.expire_all()
+        with count_queries() as queries:
+            response = client.get("/dashboard?as_of=2020-06-30")
+        assert response.status_code == 200
+        return queries.count, response.get_data(as_text=True)
+
+    cost()
+    small, html = cost()
+    assert html.count('id="plan-indicators"') == 1 and "Chỉ tiêu 4" in html
+    for n in range(30):
+        factories.service(factories.unit(f"Đơn vị thêm {n}"), level=3)
+    db.session.commit()
+    cost()
+    large, _html = cost()
+    assert small == large <= 12

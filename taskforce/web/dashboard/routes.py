@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.permissions import public, require
-from taskforce.services import charts, clock, exports, kpi, settings
+from taskforce.services import charts, clock, exports, kpi, measures, plans, settings
 from taskforce.web.dashboard import bp
+from taskforce.web.plans.words import STATUS_BADGES
 from taskforce.web.submit import attempt
 from taskforce.web.utils import page_of_list
 
@@ -51,7 +52,8 @@ def index():
         departments=page_of_list(departments, "departments_page", UNITS_PER_PAGE),
         districts=page_of_list(districts, "districts_page", UNITS_PER_PAGE),
         sort=sort, descending=descending, behind=kpi.furthest_behind(view.per_unit),
-        today=clock.today(),
+        today=clock.today(), plan_report=plans.default_report(db.session, as_of),
+        badges=STATUS_BADGES, measures=measures.MEASURES,
     )
 
 

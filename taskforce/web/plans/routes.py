@@ -3,26 +3,16 @@ for leaders and administrators, making a plan the default and deleting one, each
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from taskforce.extensions import db
 from taskforce.models import Plan
 from taskforce.permissions import get_or_404, require
-from taskforce.services import clock, forecast, kpi, measures, plans
+from taskforce.services import clock, kpi, measures, plans
 from taskforce.web.plans import bp
 from taskforce.web.plans.forms import ConfirmForm, PlanForm
+from taskforce.web.plans.words import STATUS_BADGES
 from taskforce.web.submit import attempt, submit
-
-# Each status's words and badge, so that no template compares a status.
-STATUS_BADGES = {
-    forecast.MET: (_l("met"), "text-bg-success"),
-    forecast.ON_TRACK: (_l("on track"), "text-bg-primary"),
-    forecast.AT_RISK: (_l("at risk"), "text-bg-warning"),
-    forecast.OFF_TRACK: (_l("off track"), "text-bg-danger"),
-    forecast.NO_FORECAST: (_l("cannot forecast yet"), "text-bg-secondary"),
-    forecast.NO_DATA: (_l("no data"), "text-bg-light"),
-}
 
 
 def _as_of_arg():
