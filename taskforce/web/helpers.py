@@ -10,28 +10,11 @@ from flask_login import current_user
 
 from taskforce import permissions
 from taskforce.extensions import db
-from taskforce.models import (
-    ClaimStatus,
-    Decision,
-    LevelSource,
-    OutboxState,
-    Position,
-    Prerequisite,
-    Priority,
-    ReviewKind,
-    Role,
-    TaskClass,
-    TaskKind,
-    TaskStatus,
-    Tier,
-    UnitKind,
-)
+from taskforce.models import Role, Worded
 from taskforce.services import catalog, clock, notifications, online_classes, settings
 
 # The enums whose words the templates show and whose members they loop over.
-VOCABULARIES = {enum.__name__: enum for enum in (
-    ClaimStatus, Decision, LevelSource, OutboxState, Position, Prerequisite, Priority,
-    ReviewKind, Role, TaskClass, TaskKind, TaskStatus, Tier, UnitKind)}
+VOCABULARIES = {enum.__name__: enum for enum in Worded.__subclasses__()}
 
 
 def format_date(value):

@@ -35,6 +35,12 @@ class ClaimForm(BaseForm):
         """The checklist boxes as ticked, keyed as the catalog service expects."""
         return {name: bool(getattr(self, name).data) for name in PREREQUISITES}
 
+    def typed(self):
+        """The claim as typed, as the claim services take it."""
+        return {"to_level": self.to_level.data, "effective_on": self.effective_on.data,
+                "note": self.note.data, "upload": self.evidence.data,
+                "prerequisites": self.prerequisites()}
+
 
 class ReturnForm(BaseForm):
     reason = TextAreaField(_l("Why is the claim returned?"),

@@ -78,9 +78,8 @@ def claim(service_id):
     service = get_or_404(Service, service_id, current_user, "services.claim")
     form = _new_claim_form(service)
     if submit(lambda: catalog.claim_with_upload(
-            db.session, service, actor=current_user, to_level=form.to_level.data,
-            effective_on=form.effective_on.data, today=clock.today(), upload=form.evidence.data,
-            note=form.note.data, prerequisites=form.prerequisites(), **upload_settings()),
+            db.session, service, actor=current_user, today=clock.today(), **form.typed(),
+            **upload_settings()),
             _("The claim has been sent for verification."), form=form).ok:
         return redirect(url_for("catalog.detail", service_id=service.id))
     return render_template("catalog/claim.html", form=form, service=service)

@@ -71,25 +71,31 @@ def calendar():
 @bp.route("/calendar/token", methods=["GET", "POST"])
 @require("tasks.view")
 def calendar_reset():
-    form = BaseForm()
-    if submit(lambda: deadlines.reset_token(db.session, current_user, actor=current_user,
-                                            now=clock.now()),
-              _("Your calendar has a new address; the old one no longer works."), form=form).ok:
-        return redirect(url_for("tasks.calendar"))
-    return render_template("tasks/calendar_reset.html", form=form)
+    return _new_feed_address(
+        lambda: deadlines.reset_token(db.session, current_user, actor=current_user,
+                                      now=clock.now()),
+        _("Your calendar has a new address; the old one no longer works."),
+        url_for("tasks.calendar"), "tasks/calendar_reset.html")
 
 
 @bp.route("/calendar/unit/<int:unit_id>/token", methods=["GET", "POST"])
 @require("units.feed")
 def unit_calendar_reset(unit_id):
     unit = get_or_404(Unit, unit_id, current_user, "units.feed")
+    return _new_feed_address(
+        lambda: deadlines.reset_unit_token(db.session, unit, actor=current_user,
+                                           now=clock.now()),
+        _("The unit's calendar has a new address; the old one no longer works."),
+        url_for("units.detail", unit_id=unit.id), "tasks/unit_calendar_reset.html", unit=unit)
+
+
+def _new_feed_address(reset, done, back, template, **context):
+    """Ask for confirmation, then ``reset`` a calendar feed's address (the old one stops
+    working) and go ``back``."""
     form = BaseForm()
-    if submit(lambda: deadlines.reset_unit_token(db.session, unit, actor=current_user,
-                                                 now=clock.now()),
-              _("The unit's calendar has a new address; the old one no longer works."),
-              form=form).ok:
-        return redirect(url_for("units.detail", unit_id=unit.id))
-    return render_template("tasks/unit_calendar_reset.html", form=form, unit=unit)
+    if submit(reset, done, form=form).ok:
+        return redirect(back)
+    return render_template(template, form=form, **context)
 
 
 @bp.route("/calendar/<token>.ics")
