@@ -12,7 +12,7 @@ stores the progress of those tasks.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, case, cast, func, select
 
 from taskforce.models import Service, Task, TaskKind, task_services
 from taskforce.services import catalog
@@ -92,8 +92,9 @@ def progress_expr():
               .where(task_services.c.task_id == Task.id, Service.level == 4)
               .correlate(Task).scalar_subquery())
     computed = (200 * level4 + covered) // func.nullif(2 * covered, 0)
-    return case((Task.kind == TaskKind.UPGRADE, func.coalesce(computed, 0)),
-                else_=Task.progress)
+    # A whole number on both databases (PostgreSQL's floor division gives a numeric).
+    return cast(case((Task.kind == TaskKind.UPGRADE, func.coalesce(computed, 0)),
+                     else_=Task.progress), Integer)
 
 
 def _covered_service(task, service_id):
