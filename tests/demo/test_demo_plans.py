@@ -49,3 +49,17 @@ def test_the_2025_plan_has_data_for_each_indicator(demo):
     assert measures["online_dossiers"]["target"] == 0.5  # the next milestone, 2022
     listing = demo.invoke(args=["plans", "list"]).output
     assert "* BK-2020" in listing and "  BK-2025" in listing
+
+
+def test_the_plan_pages_render_with_the_demo(demo, client, login_as):
+    login_as("leader")
+    listing = client.get("/plans").get_data(as_text=True)
+    assert "BK-2020" in listing and "BK-2025" in listing
+    for code, as_of in (("BK-2020", "2020-08-31"), ("BK-2025", "2020-11-29")):
+        plan_id = listing.split(f"<td>{code}</td>")[1].split('href="/plans/')[1].split('"')[0]
+        page = client.get(f"/plans/{plan_id}?as_of={as_of}")
+        assert page.status_code == 200
+        assert 'id="steps-1"' in page.get_data(as_text=True)
+        assert client.get(f"/plans/{plan_id}/edit").status_code == 200
+    dashboard = client.get("/dashboard?as_of=2020-08-31").get_data(as_text=True)
+    assert 'id="plan-indicators"' in dashboard and "24,06 %" in dashboard

@@ -210,3 +210,11 @@ def test_the_dashboard_shows_the_default_plan_in_a_bounded_number_of_queries(
     cost()
     large, _html = cost()
     assert small == large <= 12
+
+
+def test_the_plan_page_ranks_the_next_steps(client, login_as, world):
+    login_as("viewer")
+    html = client.get(f"/plans/{world['first']}?as_of=2020-06-30").get_data(as_text=True)
+    steps = html.split('id="steps-1"')[1].split("</table>")[0]
+    # 50 % of 10 services: Sở A has 4, lacks 1 (10 points of the province figure).
+    assert "Sở A" in steps and ">1<" in steps and "+10,00" in steps

@@ -8,7 +8,7 @@ from flask_login import current_user
 from taskforce.extensions import db
 from taskforce.models import Plan
 from taskforce.permissions import get_or_404, require
-from taskforce.services import clock, kpi, measures, plans
+from taskforce.services import clock, kpi, measures, next_steps, plans
 from taskforce.web.plans import bp
 from taskforce.web.plans.forms import ConfirmForm, PlanForm
 from taskforce.web.plans.words import STATUS_BADGES
@@ -34,8 +34,9 @@ def index():
 def detail(plan_id):
     plan = get_or_404(Plan, plan_id)
     as_of, date_error = _as_of_arg()
+    report = plans.evaluate(db.session, plan, as_of)
     return render_template("plans/detail.html", plan=plan, as_of=as_of, date_error=date_error,
-                           report=plans.evaluate(db.session, plan, as_of),
+                           report=report, steps=next_steps.for_plan(db.session, report),
                            measures=measures.MEASURES, badges=STATUS_BADGES)
 
 
