@@ -8,14 +8,33 @@ unverified services counted as done on time, imported levels counted without a s
 import csv
 import io
 from datetime import UTC, date, datetime
+from io import BytesIO
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from taskforce import permissions
 from taskforce.extensions import db
-from taskforce.models import AuditEvent, ClaimStatus, LevelChange, Role, Task, TaskKind
-from taskforce.services import catalog, catalog_import, reviews, settings, tasks
+from taskforce.models import (
+    AuditEvent,
+    ClaimStatus,
+    LevelChange,
+    OutboxMessage,
+    Role,
+    Task,
+    TaskKind,
+)
+from taskforce.services import (
+    catalog,
+    catalog_import,
+    review_exports,
+    review_mail,
+    reviews,
+    settings,
+    tasks,
+)
 from taskforce.services.errors import DomainError, PermissionDenied
 from tests import factories
 
@@ -260,3 +279,31 @@ def test_turning_the_second_check_off_is_audited(world):
     del values["imports_need_second_check"]
     assert settings.save(db.session, actor=admin, now=NOW, values=values) == {}
     assert not permissions.imports_need_second_check()
+
+
+def test_the_review_files_and_e_mail_count_a_shortfall_apart(world):
+    task = upgrade_task(world)
+    report(task, world["officer"])
+    tasks.accept_task(db.session, task, actor=world["leader"], now=NOW, today=TODAY,
+                      shortfall_reason="Chưa dịch vụ nào được xác minh")
+    factories.member(user=world["leader"])
+    db.session.commit()
+    review = reviews.build_review(db.session, kind="custom", start=date(2020, 11, 1), end=TODAY,
+                                  now=NOW)
+    book = load_workbook(BytesIO(review_exports.review_xlsx(review)))
+    rows = [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    assert any(row[:2] == ("Hoàn thành có thiếu hụt", 1) for row in rows)
+    assert any(row[:2] == ("Hoàn thành đúng hạn", 0) for row in rows)
+    document = Document(BytesIO(review_exports.review_docx(
+        review, province_name="Bắc Kạn", issuer=("UBND TỈNH BẮC KẠN", "Tổ công tác"),
+        symbol="BC-TCT")))
+    (table,) = [t for t in document.tables
+                if t.rows[0].cells[0].text == "Hoàn thành đúng hạn"]
+    header = [cell.text for cell in table.rows[0].cells]
+    values = [cell.text for cell in table.rows[1].cells]
+    assert values[header.index("Hoàn thành có thiếu hụt")] == "1"
+    assert values[header.index("Hoàn thành đúng hạn")] == "0"
+    assert review_mail.send_review(db.session, review, now=NOW) >= 1
+    message = db.session.scalar(select(OutboxMessage))
+    assert "Hoàn thành có thiếu hụt: 1" in message.body_text
+    assert "Hoàn thành có thiếu hụt</th>" in message.body_html
