@@ -4,6 +4,7 @@ The pages say why a button is missing; a POST that the page would not offer is r
 a clear message and changes nothing.
 """
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
@@ -158,3 +159,16 @@ def test_the_settings_page_offers_the_second_check(client, login_as):
     page = client.get("/admin/settings").text
     assert '<input checked class="form-check-input" id="imports_need_second_check" ' \
            'name="imports_need_second_check" type="checkbox"' in page
+
+
+def test_an_import_says_its_levels_await_another_verifier(client, login_as, unit):
+    login_as("leader", locale="en")
+    service = factories.service(unit, level=3, code="1.1")
+    db.session.commit()
+    data = ("Mã thủ tục,Tên thủ tục,Cơ quan thực hiện,Mức độ\r\n"
+            f"1.1,{service.name},Sở Tư pháp,4\r\n").encode("utf-8-sig")
+    preview = client.post("/catalog/import", data={"kind": "catalog",
+                                                   "file": (io.BytesIO(data), "catalog.csv")},
+                          content_type="multipart/form-data").text
+    assert "recorded as claims awaiting verification" in preview
+    assert "another person who may verify claims must verify them" in preview
