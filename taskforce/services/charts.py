@@ -1,17 +1,34 @@
 """Charts of the level-4 share, drawn by matplotlib as SVG (pages) or PNG (e-mails, reports).
 
 The object-oriented ``Figure`` API is used without pyplot: it keeps no global figure
-state, so web workers can draw at the same time. Fonts are matplotlib's own DejaVu,
-which covers Vietnamese; nothing is fetched from anywhere. matplotlib is imported on the
-first chart, not with the application: most processes (commands, jobs, list pages) draw none.
+state. Fonts are matplotlib's own DejaVu, which covers Vietnamese; nothing is fetched from
+anywhere.
+
+matplotlib and numpy take about 45 MiB and half a second to import, so a long-lived process
+(a web worker, the scheduler) never imports them: it hands the chart's data, as JSON, to a
+short-lived ``python charts.py`` child that draws it, and keeps the bytes in a folder of the
+instance under a hash of the data, so a chart is drawn once for as long as its figures stay the
+same, whichever worker asks. This file runs alone as that child (it imports no part of the
+project). Tests and ``CHARTS_IN_PROCESS`` draw in the process itself.
 """
 
+import hashlib
+import json
+import logging
 import math
+import os
 import re
+import subprocess
+import sys
+import tempfile
 import unicodedata
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 from io import BytesIO
+from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # Deterministic SVG (stable ids), text kept as text (small, selectable, accessible),
 # and a "$" in a unit's name drawn as a dollar sign rather than parsed as mathtext.
@@ -35,6 +52,8 @@ MAX_TICKS = 12
 _SVG_METADATA = {"Creator": None, "Date": None, "Type": None, "Format": None}
 _PNG_METADATA = {"Software": None}
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>]*>\s*")
+CHILD_TIMEOUT = 120  # seconds; the first chart of a new installation builds matplotlib's font list
+KEPT_CHARTS = 500  # files kept in the folder; the oldest go first
 
 
 @cache
@@ -85,7 +104,31 @@ def trend_chart(points, target, fmt="svg", labels=None):
     already translated texts: ``title``, ``verified``, ``claimed`` (drawn when given)
     and ``target``.
     """
-    labels = labels or {}
+    spec = {"points": [[on.isoformat(), float(verified), float(claimed)]
+                       for on, verified, claimed in points],
+            "target": float(target), "labels": dict(labels or {})}
+    return draw("trend", spec, fmt)
+
+
+def unit_bars(rows, target, fmt="svg", labels=None, format_share=None):
+    """Horizontal bars of each unit's verified share, first row on top, with the target line.
+
+    ``rows`` are ``(name, share)``; bars below the target are drawn in orange. ``labels``
+    holds the already translated ``title``, ``target`` and ``empty`` (shown with no rows);
+    ``format_share`` writes a share the reader's way (default ``24.1%``).
+    """
+    format_share = format_share or "{:.1%}".format
+    spec = {"rows": [[name, float(share), format_share(share)] for name, share in rows],
+            "target": float(target), "labels": dict(labels or {})}
+    return draw("bars", spec, fmt)
+
+
+# Drawing (in this process or in the child) ----------------------------------------------------
+
+def _draw_trend(spec, fmt):
+    points = [(date.fromisoformat(on), verified, claimed)
+              for on, verified, claimed in spec["points"]]
+    target, labels = spec["target"], spec["labels"]
     Figure, PercentFormatter = _matplotlib()
     fig = Figure(figsize=(7.5, 3.4), layout="constrained")
     ax = fig.add_subplot()
@@ -111,16 +154,10 @@ def trend_chart(points, target, fmt="svg", labels=None):
     return _render(fig, fmt)
 
 
-def unit_bars(rows, target, fmt="svg", labels=None, format_share=None):
-    """Horizontal bars of each unit's verified share, first row on top, with the target line.
-
-    ``rows`` are ``(name, share)``; bars below the target are drawn in orange. ``labels``
-    holds the already translated ``title``, ``target`` and ``empty`` (shown with no rows);
-    ``format_share`` writes a share the reader's way (default ``24.1%``).
-    """
-    labels = labels or {}
-    format_share = format_share or "{:.1%}".format
-    rows = list(rows)
+def _draw_bars(spec, fmt):
+    rows = [(name, share) for name, share, _text in spec["rows"]]
+    texts = [text for _name, _share, text in spec["rows"]]
+    target, labels = spec["target"], spec["labels"]
     height = max(1.8, 0.26 * len(rows) + 1.0)
     Figure, PercentFormatter = _matplotlib()
     fig = Figure(figsize=(7.5, height), layout="constrained")
@@ -132,8 +169,8 @@ def unit_bars(rows, target, fmt="svg", labels=None, format_share=None):
         ax.barh(positions, shares, color=colors, height=0.7)
         ax.set_yticks(list(positions), [_clean(name) for name, _ in rows])
         ax.invert_yaxis()
-        for position, share in zip(positions, shares, strict=True):
-            ax.annotate(format_share(share), (share, position), xytext=(3, 0),
+        for position, share, text in zip(positions, shares, texts, strict=True):
+            ax.annotate(text, (share, position), xytext=(3, 0),
                         textcoords="offset points", va="center", fontsize=8)
     else:
         ax.set_yticks([])
@@ -150,3 +187,87 @@ def unit_bars(rows, target, fmt="svg", labels=None, format_share=None):
         ax.set_title(_clean(labels["title"], 120), loc="left")
     fig.legend(loc="outside upper right", frameon=False)
     return _render(fig, fmt)
+
+
+DRAWERS = {"trend": _draw_trend, "bars": _draw_bars}
+
+
+# Where a chart is drawn -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChartSettings:
+    in_process: bool
+    folder: Path
+
+
+def _settings():
+    """Draw in a child and keep the charts under the instance folder, unless testing or
+    ``CHARTS_IN_PROCESS`` is set; in this process when there is no application."""
+    from flask import current_app, has_app_context  # not imported by the child
+
+    if not has_app_context():
+        return None
+    config = current_app.config
+    return ChartSettings(in_process=bool(config.get("CHARTS_IN_PROCESS", current_app.testing)),
+                         folder=Path(config["INSTANCE_DIR"]) / "charts")
+
+
+def draw(kind, spec, fmt):
+    """The chart ``kind`` of ``spec`` (JSON data) as ``fmt`` bytes: kept, or drawn by a child."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown chart format {fmt!r}")
+    settings = _settings()
+    if settings is None or settings.in_process:
+        return DRAWERS[kind](spec, fmt)
+    request = json.dumps({"kind": kind, "spec": spec, "fmt": fmt}, sort_keys=True,
+                         ensure_ascii=False)
+    key = hashlib.sha256(f"{_code_stamp()}\n{request}".encode()).hexdigest()
+    path = settings.folder / f"{key}.{fmt}"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    data = _draw_in_child(request)
+    _keep(settings.folder, path, data)
+    return data
+
+
+@cache
+def _code_stamp():
+    """Kept charts are drawn by this very file: a new version draws them again."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _draw_in_child(request):
+    # This interpreter and this file, isolated; the data goes on stdin and is only parsed.
+    done = subprocess.run([sys.executable, "-I", __file__], input=request.encode(),  # noqa: S603
+                          capture_output=True, timeout=CHILD_TIMEOUT, check=False)
+    if done.returncode != 0 or not done.stdout:
+        raise RuntimeError("drawing a chart failed: "
+                           + done.stderr.decode(errors="replace")[-2000:])
+    return done.stdout
+
+
+def _keep(folder, path, data):
+    """Write ``data`` to ``path`` whole (never half-written for another worker to read) and
+    remove the oldest kept charts beyond KEPT_CHARTS."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
+            part.write(data)
+        os.replace(part.name, path)
+        kept = sorted(folder.glob("*.*g"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-KEPT_CHARTS]:
+            old.unlink(missing_ok=True)
+    except OSError as error:  # a chart not kept is drawn again next time
+        log.warning("Could not keep a chart in %s: %s", folder, error)
+
+
+def _main():
+    """The child: one request as JSON on stdin, the chart's bytes on stdout."""
+    request = json.loads(sys.stdin.buffer.read())
+    sys.stdout.buffer.write(DRAWERS[request["kind"]](request["spec"], request["fmt"]))
+
+
+if __name__ == "__main__":
+    _main()
