@@ -8,7 +8,8 @@ from taskforce.cli.plans import plans_group
 from taskforce.cli.reminders import reminders
 from taskforce.cli.reviews import reviews_group
 from taskforce.cli.scheduler import scheduler_command
+from taskforce.cli.tokens import tokens_group
 from taskforce.cli.users import users
 
 COMMANDS = [users, demo, kpi_command, catalog, usage, reviews_group, scheduler_command,
-            reminders, files_group, plans_group]
+            reminders, files_group, plans_group, tokens_group]

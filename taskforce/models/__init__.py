@@ -33,12 +33,14 @@ from taskforce.models.reviews import Review
 from taskforce.models.roster import Member, member_units
 from taskforce.models.settings import SchedulerLease, Setting
 from taskforce.models.tasks import Attachment, ExtensionRequest, StatusUpdate, Task, task_services
+from taskforce.models.tokens import ApiToken
 from taskforce.models.units import Unit
 from taskforce.models.users import RecoveryCode, User
 
 __all__ = [
     "OPEN_TASK_STATUSES",
     "TASK_TRANSITIONS",
+    "ApiToken",
     "Attachment",
     "AuditEvent",
     "ClaimStatus",

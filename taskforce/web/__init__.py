@@ -11,6 +11,7 @@ from taskforce.web.reviews import bp as reviews_bp
 from taskforce.web.roster import bp as roster_bp
 from taskforce.web.settings import bp as settings_bp
 from taskforce.web.tasks import bp as tasks_bp
+from taskforce.web.tokens import bp as tokens_bp
 from taskforce.web.units import bp as units_bp
 
 BLUEPRINTS = [
@@ -26,4 +27,5 @@ BLUEPRINTS = [
     admin_bp,
     outbox_bp,
     settings_bp,
+    tokens_bp,
 ]

@@ -34,6 +34,9 @@ ROUTES = {
     "auth.set_language": ("POST", "/language", PUBLIC),
     "auth.login_code": ("GET", "/login/code", PUBLIC),
     "auth.two_factor": ("GET", "/account/two-factor", EVERYONE),
+    # One's own API tokens; revoking without a token of one's own goes back to the list.
+    "tokens.index": ("GET", "/account/tokens", EVERYONE),
+    "tokens.revoke": ("GET", "/account/tokens/revoke", EVERYONE),
     "dashboard.home": ("GET", "/", PUBLIC),
     "dashboard.index": ("GET", "/dashboard", EVERYONE),
     "dashboard.trend_svg": ("GET", "/dashboard/trend.svg", EVERYONE),
