@@ -18,6 +18,13 @@ from flask_babel import gettext as _
 from taskforce.services.errors import DomainError
 
 CHUNK_BYTES = 64 * 1024
+# openpyxl keeps in memory a whole row (every element in it is read as a cell or a part of
+# one), a whole shared string, and every element outside rows and shared strings (styles,
+# merged ranges, links...). Elements a row may hold per column allowed (a cell, its value,
+# the runs of rich text), elements of one shared string, elements outside both in all:
+ROW_ELEMENTS_PER_COLUMN = 100
+STRING_ELEMENTS = 1_000
+OTHER_ELEMENTS = 250_000
 # A CSV field that opens with a quote runs to the quote that closes it ("" is a quote inside).
 _QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
 
@@ -47,11 +54,17 @@ def _number(count):
     return format_decimal(count, "#,##0") if has_app_context() else f"{count:,}"
 
 
+def too_large():
+    return DomainError(_("The workbook is too large once unpacked; save only the sheet to "
+                         "import, or save it as CSV."), field="file")
+
+
 class Counter:
     """Rows, the cells of the current row and cells in all, refused past a limit."""
 
     def __init__(self, limits):
         self.limits, self.cells, self.rows, self.row_cells = limits, 0, 0, 0
+        self.others = 0
 
     def start_sheet(self):
         self.rows = self.row_cells = 0
@@ -77,6 +90,13 @@ class Counter:
                                 n=_number(self.limits.cells)), field="file")
 
 
+    def other(self):
+        """An element outside rows and shared strings (openpyxl keeps them all)."""
+        self.others += 1
+        if self.others > OTHER_ELEMENTS:
+            raise too_large()
+
+
 def count_workbook(archive, members, limits):
     """Count every part of an .xlsx ``archive``; raise at the first limit passed."""
     counter = Counter(limits)
@@ -87,26 +107,50 @@ def count_workbook(archive, members, limits):
 def _count_part(archive, member, counter):
     """Stream one part through expat, counting its rows, their cells and shared strings.
 
-    Every part is counted, whatever its name, since a workbook may point a sheet at any part.
-    A part expat cannot parse (an image) stops its count there: openpyxl's parser, the same
-    expat with namespaces checked too, fails at that point or before it.
+    Every part is counted, whatever its name, since a workbook may point a sheet at any part,
+    and every element, whatever its name, since openpyxl reads every child of a row as a
+    cell. A part expat cannot parse (an image) stops its count there: openpyxl's parser, the
+    same expat with namespaces checked too, fails at that point or before it.
     """
     parser = expat.ParserCreate()
     counter.start_sheet()
+    row_elements = counter.limits.columns * ROW_ELEMENTS_PER_COLUMN
+    # The element's depth; the depth of the row or shared string open (0: none), whether it
+    # is a row, and how many more elements it may hold.
+    depth = opened = budget = 0
+    in_row = False
 
     def start(name, _attributes):
+        nonlocal depth, opened, budget, in_row
+        depth += 1
+        if opened:
+            if in_row and depth == opened + 1:
+                counter.cell()
+            budget -= 1
+            if budget < 0:
+                raise too_large()
+            return
         local = name.rpartition(":")[2]
         if local == "row":
             counter.row()
-        elif local == "c" and counter.rows:
-            counter.cell()
+            opened, budget, in_row = depth, row_elements, True
         elif local == "si":
             counter.string()
+            opened, budget, in_row = depth, STRING_ELEMENTS, False
+        else:
+            counter.other()
+
+    def end(_name):
+        nonlocal depth, opened
+        if depth == opened:
+            opened = 0
+        depth -= 1
 
     def refuse(*_args):
         raise Unreadable()
 
     parser.StartElementHandler = start
+    parser.EndElementHandler = end
     parser.EntityDeclHandler = refuse
     with archive.open(member) as part:
         try:

@@ -24,7 +24,13 @@ from flask_babel import gettext as _
 
 from taskforce.services.errors import DomainError
 from taskforce.services.online_classes import parse_class
-from taskforce.services.sheet_limits import Limits, Unreadable, count_workbook, csv_records
+from taskforce.services.sheet_limits import (
+    Limits,
+    Unreadable,
+    count_workbook,
+    csv_records,
+    too_large,
+)
 from taskforce.services.text import clean, fold
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -147,8 +153,7 @@ def _check_archive(data, limits):
             if "xl/workbook.xml" not in {m.filename for m in members}:
                 raise not_a_spreadsheet()
             if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise DomainError(_("The workbook is too large once unpacked; save only the "
-                                    "sheet to import, or save it as CSV."), field="file")
+                raise too_large()
             count_workbook(archive, members, limits)
     except (zipfile.BadZipFile, ValueError, EOFError, OSError, Unreadable):
         raise not_a_spreadsheet() from None

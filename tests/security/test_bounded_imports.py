@@ -305,3 +305,63 @@ def test_shared_strings_count_as_cells(english):
             strings(member)
     with pytest.raises(DomainError, match="too many cells: at most 1,000"):
         spreadsheets.read_table(out.getvalue(), COLUMNS, limits=Limits(cells=1_000))
+
+
+def test_every_child_of_a_row_counts_as_a_cell(english):
+    """openpyxl reads every child of a row as a cell, whatever its name: so does the count."""
+    def write(member):
+        member.write(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">'.encode())
+        member.write(b"<x/>" * 100_000)
+        member.write(b"</row></sheetData></worksheet>")
+    with pytest.raises(DomainError, match="too many columns"):
+        spreadsheets.read_table(with_sheet(write), COLUMNS)
+
+
+def test_a_cell_of_a_million_elements_is_refused(english):
+    def write(member):
+        member.write(f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1">'.encode())
+        member.write(b"<v>1</v>" * 1_000_000)
+        member.write(b"</c></row></sheetData></worksheet>")
+    with pytest.raises(DomainError, match="too large once unpacked"):
+        spreadsheets.read_table(with_sheet(write), COLUMNS)
+
+
+def test_a_bloated_stylesheet_is_refused_before_openpyxl_reads_it(tmp_path):
+    """Outside rows, openpyxl keeps every element: 3,000,000 number formats took 2.5 GB."""
+    data = xlsx([HEADER, ["1.1", "Thủ tục", "STP", 3]])
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for item in source.infolist():
+            if item.filename != "xl/styles.xml":
+                target.writestr(item, source.read(item))
+                continue
+            with target.open(item.filename, "w") as member:
+                member.write(f'<styleSheet xmlns="{MAIN}"><numFmts>'.encode())
+                for _ in range(300):
+                    member.write(b'<numFmt numFmtId="200" formatCode="0"/>' * 10_000)
+                member.write(b"</numFmts></styleSheet>")
+    result = measured(out.getvalue(), tmp_path)
+    assert result["message"] == ("The workbook is too large once unpacked; save only the sheet "
+                                 "to import, or save it as CSV.")
+    assert result["grown_mb"] < 100
+
+
+def test_rich_text_and_a_real_stylesheet_are_read(english):
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for n in range(200):
+        sheet.append([f"1.{n}", CellRichText(["Thủ tục ", TextBlock(InlineFont(b=True), str(n))]),
+                      "STP", 3])
+        sheet.cell(n + 2, 3).font = Font(bold=n % 2 == 0, size=10 + n % 7)
+        sheet.cell(n + 2, 3).fill = PatternFill("solid", fgColor=f"{n:06X}")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = spreadsheets.read_table(buffer.getvalue(), COLUMNS)
+    assert len(table.rows) == 200
+    assert table.rows[7].values["name"] == "Thủ tục 7"
