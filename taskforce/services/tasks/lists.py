@@ -5,10 +5,18 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, null, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from taskforce import permissions
-from taskforce.models import Decision, ExtensionRequest, Priority, Task, TaskKind, TaskStatus
+from taskforce.models import (
+    OPEN_TASK_STATUSES,
+    Decision,
+    ExtensionRequest,
+    Priority,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
 from taskforce.services.tasks.classification import classify
 from taskforce.services.tasks.progress import progress_expr, progress_figure, service_progress
 from taskforce.services.text import clean
@@ -88,6 +96,12 @@ def _status_rank():
     return case(*[(Task.status == s, i) for i, s in enumerate(STATUS_ORDER)], else_=99)
 
 
+def only_open(filters):
+    """Whether ``filters`` keep open tasks alone (open work, an open status, overdue, due soon)."""
+    return (filters.status == OPEN_WORK or filters.status in OPEN_TASK_STATUSES
+            or filters.overdue or filters.due_within is not None)
+
+
 def _order(filters):
     column = {
         "due": Task.due_on,
@@ -99,6 +113,11 @@ def _order(filters):
         "title": Task.title,
     }[filters.sort]
     first = column.desc() if filters.direction == "desc" else column.asc()
+    if filters.sort == "due" and only_open(filters):
+        # Every task listed is open: the order is the open-task index's own (due date, id),
+        # so a page is read from it instead of sorting every open task (SQLite sorted 12,000
+        # to show 100 at size "peer").
+        return (first, Task.id)
     if filters.sort == "due":
         # Deadlines matter for open work: done and cancelled tasks come after it.
         closed_last = case((Task.is_open(), 0), else_=1)
@@ -107,8 +126,8 @@ def _order(filters):
 
 
 def _with_people():
-    return (selectinload(Task.unit), selectinload(Task.follower),
-            selectinload(Task.assignee))
+    # Each is one row per task: joined in the list's own statement, not three more round trips.
+    return (joinedload(Task.unit), joinedload(Task.follower), joinedload(Task.assignee))
 
 
 def search(filters, *, user, today):
