@@ -7,7 +7,7 @@ The e-mail goes through the real SMTP server (tests/smtp_server.py).
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 import pytest
@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from taskforce.extensions import db
 from taskforce.models import Role, TaskKind
-from taskforce.services import tasks
+from taskforce.services import reviews, tasks
 from taskforce.services.mail.delivery import deliver_pending
 from taskforce.services.mail.transports import SMTPTransport
 from taskforce.services.reminders import plan_reminders
@@ -41,7 +41,7 @@ def task(app):
     # Due today (a reminder is due), its stored percentage a stale 70 % typed long ago.
     made = factories.task(unit, kind=TaskKind.UPGRADE, status="in_progress", due_on=TODAY,
                           title="Nâng cấp 3 dịch vụ công trực tuyến", services=services,
-                          progress=70)
+                          progress=70, created_at=datetime(2020, 11, 2, 1, 0, tzinfo=UTC))
     db.session.commit()
     return made
 
@@ -75,3 +75,12 @@ def test_page_list_export_and_reminder_show_the_same_figure(app, client, login_a
     assert re.search(rf"Tiến độ: {figure}%", text), text
     assert f"<td>{figure}%</td>" in html
     assert "70%" not in text and "70%" not in html
+
+    # A review of the week before: the task is due in the next days, with the same figure.
+    review = reviews.build_review(db.session, kind="weekly", start=date(2020, 11, 9),
+                                  end=date(2020, 11, 15), now=NOW)
+    db.session.commit()
+    (item,) = review.snapshot["due_soon"]["items"]
+    assert (item["id"], item["progress"]) == (task.id, figure)
+    page = client.get(f"/reviews/{review.id}").text
+    assert f"<td>{figure} %</td>" in page

@@ -273,7 +273,9 @@ def _listed(session, query, limit=LIST_LIMIT):
 def _task_lists(session, start, end):
     """Tasks awaiting acceptance, due in the next days, and extensions granted in the period."""
     end_at = _utc_start_of(end + timedelta(days=1))
-    base = select(Task, Unit.name).outerjoin(Unit, Unit.id == Task.unit_id)
+    # Each task with its progress, the one figure of the task page and the e-mails.
+    base = (select(Task, Unit.name, tasks.progress_expr())
+            .outerjoin(Unit, Unit.id == Task.unit_id))
     reported = (base.where(Task.status == TaskStatus.REPORTED, Task.created_at < end_at,
                            or_(Task.reported_at.is_(None), Task.reported_at < end_at))
                 .order_by(Task.reported_at, Task.id))
@@ -293,10 +295,12 @@ def _task_lists(session, start, end):
     zone = clock.zone()
     return {
         "awaiting_acceptance": {"total": reported_total, "items": [
-            _task_row(task, name, reported_on=_local_iso(task.reported_at, zone))
-            for task, name in reported_rows]},
+            _task_row(task, name, reported_on=_local_iso(task.reported_at, zone),
+                      progress=progress)
+            for task, name, progress in reported_rows]},
         "due_soon": {"total": due_total, "days": DUE_SOON_DAYS, "items": [
-            _task_row(task, name, status=task.status) for task, name in due_rows]},
+            _task_row(task, name, status=task.status, progress=progress)
+            for task, name, progress in due_rows]},
         "extensions": {"total": granted_total, "items": [
             _task_row(task, name, previous_due_on=ext.previous_due_on.isoformat(),
                       granted_due_on=ext.requested_due_on.isoformat(),
