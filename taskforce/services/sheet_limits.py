@@ -24,6 +24,8 @@ CHUNK_BYTES = 64 * 1024
 # the runs of rich text), elements of one shared string, elements outside both in all:
 ROW_ELEMENTS_PER_COLUMN = 100
 STRING_ELEMENTS = 1_000
+# Shared strings in all: a quarter of the cells allowed (500,000 by default, ~75 MB).
+STRINGS_PER_CELL = 4
 OTHER_ELEMENTS = 250_000
 # A CSV field that opens with a quote runs to the quote that closes it ("" is a quote inside).
 _QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
@@ -64,7 +66,7 @@ class Counter:
 
     def __init__(self, limits):
         self.limits, self.cells, self.rows, self.row_cells = limits, 0, 0, 0
-        self.others = 0
+        self.others = self.strings = 0
 
     def start_sheet(self):
         self.rows = self.row_cells = 0
@@ -80,15 +82,16 @@ class Counter:
         if self.row_cells > self.limits.columns:
             raise DomainError(_("The file has too many columns: at most %(n)s columns.",
                                 n=_number(self.limits.columns)), field="file")
-        self.string()
-
-    def string(self):
-        """A cell, or a shared string (a workbook needs no more of them than cells)."""
         self.cells += 1
         if self.cells > self.limits.cells:
             raise DomainError(_("The file has too many cells: at most %(n)s cells.",
                                 n=_number(self.limits.cells)), field="file")
 
+    def string(self):
+        """A shared string: openpyxl keeps the table whole (some 150 bytes and 25 µs each)."""
+        self.strings += 1
+        if self.strings > self.limits.cells // STRINGS_PER_CELL:
+            raise too_large()
 
     def other(self):
         """An element outside rows and shared strings (openpyxl keeps them all)."""
