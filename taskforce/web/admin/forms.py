@@ -79,6 +79,7 @@ OBJECT_LABELS = {
     "attachments": _l("File"),
     "settings": _l("Setting"),
     "reviews": _l("Review"),
+    "plans": _l("Plan"),
 }
 
 
