@@ -61,6 +61,10 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "to-cong-tac@taskforce.test")
+    # The display name of "From": the task force's name (as the report's issuer names it),
+    # encoded when it is not ASCII; empty for none.
+    MAIL_FROM_NAME = os.environ.get("MAIL_FROM_NAME", os.environ.get("REPORT_ISSUER",
+                                                                     "Tổ công tác"))
     MAIL_CA_FILE = os.environ.get("MAIL_CA_FILE", "")  # extra CA bundle; the system's is used too
     MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
@@ -73,6 +77,8 @@ class Config:
     REMINDER_ON_DUE_DAY = env_bool("REMINDER_ON_DUE_DAY", True)
     REMINDER_OVERDUE_EVERY = env_int("REMINDER_OVERDUE_EVERY", 3)
     REMINDER_ESCALATE_AFTER = env_int("REMINDER_ESCALATE_AFTER", 5)
+    # No reminder or digest planned on weekends and public holidays (the settings override it).
+    REMINDER_WORKDAYS_ONLY = env_bool("REMINDER_WORKDAYS_ONLY", True)
 
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
     SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", True)
@@ -87,7 +93,10 @@ class Config:
     REPORT_PARENT_BODY = os.environ.get("REPORT_PARENT_BODY", "")  # "" = "UBND TỈNH <PROVINCE>"
     REPORT_ISSUER = os.environ.get("REPORT_ISSUER", "Tổ công tác")
     REPORT_SYMBOL = os.environ.get("REPORT_SYMBOL", "BC-TCT")
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Where links in e-mails point. Left unset, the application works it out when it starts:
+    # the host and port `flask run` serves (e.g. --port 5055), else SERVER_NAME, else
+    # http://127.0.0.1:5000 (taskforce.base_url_default). Set it in production.
+    BASE_URL = os.environ.get("BASE_URL", "")
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "vi")
     BABEL_DEFAULT_TIMEZONE = TIMEZONE

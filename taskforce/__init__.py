@@ -7,6 +7,7 @@ import re
 import uuid
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import click
 from flask import Flask, abort, g, has_request_context, request, session
 from flask_login import current_user
 
@@ -30,6 +31,7 @@ def create_app(config_class=None, **overrides):
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
     app.config.from_object(config_class or config_from_env())
     app.config.update(overrides)
+    app.config["BASE_URL"] = app.config.get("BASE_URL") or base_url_default(app.config)
     check_config(app)
     os.makedirs(app.config["INSTANCE_DIR"], exist_ok=True)
     register_extensions(app)
@@ -58,6 +60,25 @@ def check_config(app):
     if not workbooks_read_safely():  # uploaded workbooks could then carry XML entity attacks
         raise RuntimeError("openpyxl must read workbooks through defusedxml: install it, and "
                            "leave OPENPYXL_DEFUSEDXML unset.")
+
+
+def base_url_default(config):
+    """Where links in e-mails point when BASE_URL is not set.
+
+    The address ``flask run`` serves (its --host and --port, so a server started on 5055 links
+    to 5055), else SERVER_NAME, else http://127.0.0.1:5000. A job run by the embedded
+    scheduler is in that same process, so its e-mails link there too.
+    """
+    context = click.get_current_context(silent=True)
+    if context is not None and context.info_name == "run":
+        host = context.params.get("host") or "127.0.0.1"
+        host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a link, not a bind
+        host = f"[{host}]" if ":" in host else host
+        scheme = "https" if context.params.get("cert") else "http"
+        return f"{scheme}://{host}:{context.params.get('port') or 5000}"
+    if config.get("SERVER_NAME"):
+        return f"{config.get('PREFERRED_URL_SCHEME') or 'http'}://{config['SERVER_NAME']}"
+    return "http://127.0.0.1:5000"
 
 
 def workbooks_read_safely():

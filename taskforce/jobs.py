@@ -30,12 +30,15 @@ class JobSpec:
 
 
 def plan_reminders_job(app, *, today=None, now=None):
-    """Insert the deadline reminders due by today into the outbox."""
+    """Insert the deadline reminders due by today, and the day's workflow digests, into the
+    outbox."""
     from taskforce.services import reminders
+    from taskforce.services.mail import workflow
 
     with app.app_context():
-        summary = reminders.plan_reminders(db.session, today=today or clock.today(),
-                                           now=now or clock.now())
+        today, now = today or clock.today(), now or clock.now()
+        summary = reminders.plan_reminders(db.session, today=today, now=now)
+        workflow.send_digests(db.session, today=today, now=now)
         db.session.commit()
         return summary
 

@@ -162,8 +162,8 @@ def test_a_reminder_digest_arrives_with_its_tasks_and_links(app, smtp):
     html = item.message.get_body(("html",)).get_content()
     for task in tasks:
         assert task.title in text and task.title in html
-        assert f"http://127.0.0.1:5000/tasks/{task.id}" in text
-        assert f'href="http://127.0.0.1:5000/tasks/{task.id}"' in html
+        link = f"{app.config['BASE_URL']}/tasks/{task.id}"
+        assert link in text and f'href="{link}"' in html
 
 
 def test_a_deliverer_killed_mid_batch_loses_nothing_and_resends_at_most_one(app, tmp_path):

@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 
 from taskforce.extensions import db
 from taskforce.services import clock
-from taskforce.services.mail import delivery, transports
+from taskforce.services.mail import delivery, transports, workflow
 from taskforce.services.reminders import plan_reminders
 
 
@@ -23,10 +23,12 @@ BATCH_OPTION = click.option("--batch-size", type=click.IntRange(min=1),
 
 def _plan(today):
     day = today.date() if today else clock.today()
-    summary = plan_reminders(db.session, today=day, now=clock.now())
+    now = clock.now()
+    summary = plan_reminders(db.session, today=day, now=now)
+    digests = workflow.send_digests(db.session, today=day, now=now)
     db.session.commit()
     click.echo(f"Planned for {day.isoformat()}: {summary.items} reminder(s) in "
-               f"{summary.messages} message(s).")
+               f"{summary.messages} message(s); {digests} daily digest(s).")
 
 
 def _send(batch_size):

@@ -22,6 +22,7 @@ from taskforce.models.enums import (
     UnitKind,
     Worded,
 )
+from taskforce.models.mail import DigestEntry, MailMode, MailPreference
 from taskforce.models.notifications import (
     DeliveryAttempt,
     Notification,
@@ -46,10 +47,13 @@ __all__ = [
     "ClaimStatus",
     "Decision",
     "DeliveryAttempt",
+    "DigestEntry",
     "ExtensionRequest",
     "Indicator",
     "LevelChange",
     "LevelSource",
+    "MailMode",
+    "MailPreference",
     "Member",
     "Milestone",
     "Notification",

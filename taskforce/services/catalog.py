@@ -401,4 +401,7 @@ def _tell_claimant(session, change, kind, reason, *, actor, now):
     task = session.get(Task, change.task_id) if change.task_id else None
     note = f"{change.service.code} · {change.service.name}"
     notifications.notify(session, [change.claimed_by], kind=kind, task=task,
-                         note=f"{note}\n{reason}" if reason else note, actor=actor, now=now)
+                         note=f"{note}\n{reason}" if reason else note, actor=actor, now=now,
+                         unit=change.service.unit,
+                         facts={"service": note, "service_id": change.service.id,
+                                "level": change.to_level})

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from taskforce.models import Member, Notification, Role, User
 from taskforce.models.types import utcnow
+from taskforce.services.mail import workflow
 
 KINDS = ("assigned", "returned", "accepted", "reported", "due_soon", "overdue", "cancelled",
          "claim_verified", "claim_returned", "extension_asked", "extension_decided")
@@ -30,10 +31,16 @@ def leadership(session):
                                               User.role == Role.LEADER)).all()
 
 
-def notify(session, users, *, kind, task=None, note="", actor=None, now=None):
-    """Add one notification of ``kind`` per user, skipping the actor who caused it."""
+def notify(session, users, *, kind, task=None, note="", actor=None, now=None, unit=None,
+           facts=None):
+    """Add one notification of ``kind`` per user, skipping the actor who caused it, and
+    queue the event's e-mails (``services.mail.workflow``: the unit's addresses too)."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
+    users = list(users)
+    workflow.announce(session, workflow.Event(kind=kind, task=task, unit=unit,
+                                              users=tuple(users), note=note or "", actor=actor,
+                                              now=now, facts=facts or {}))
     seen = set()
     made = []
     for user in users:

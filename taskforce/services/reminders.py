@@ -235,6 +235,9 @@ def plan_reminders(session, *, today, now, dry_run=False):
     """
     cal = workdays.calendar(session)
     policy = settings.reminder_policy(session)
+    if policy.workdays_only and not cal.is_workday(today):
+        # Nothing on a Sunday or a holiday: the next working day's pass makes what is due.
+        return PlanSummary(today=today, dry_run=dry_run)
     reminder_rows, escalation_rows = _point_rows(session, cal, policy, today)
     if not (reminder_rows or escalation_rows):
         return PlanSummary(today=today, dry_run=dry_run)
@@ -485,6 +488,8 @@ class _DigestRenderer:
                 "escalated": gettext("Escalated to the leadership."),
                 "please": gettext("Please update the progress of each task in the "
                                   "application, or ask for an extension in good time."),
+                "follow_up": gettext("Open each task in the application to see its progress "
+                                     "and decide what the unit must do."),
                 "automatic": gettext("This message was sent automatically by the task "
                                      "force's work-management application."),
             }
@@ -527,8 +532,11 @@ class _DigestRenderer:
         else:
             subject = ngettext("Reminder: %(num)s task is due or overdue",
                                "Reminder: %(num)s tasks are due or overdue", len(order))
+        text = self._texts()
+        # The leadership is told of escalations, not asked to update the units' work.
         context = {"rows": shown, "more": more, "subject": subject, "base_url": self.base_url,
-                   "text": self._texts()}
+                   "text": text, "closing": text["follow_up"] if escalated == len(listed)
+                   else text["please"]}
         return Digest(subject, render_template("emails/reminder.txt", **context),
                       render_template("emails/reminder.html", **context), shown, more)
 

@@ -82,6 +82,8 @@ class ReminderPolicy:
     on_due_day: bool = True
     overdue_every: int = 3
     escalate_after: int = 5
+    # Plan and send reminders and digests only on working days (no Sunday or Tết mail).
+    workdays_only: bool = True
 
 
 def parse_days_before(value):
@@ -119,6 +121,7 @@ def policy_from_config(config):
                                           config["REMINDER_OVERDUE_EVERY"]),
         escalate_after=check_policy_number("REMINDER_ESCALATE_AFTER",
                                            config["REMINDER_ESCALATE_AFTER"]),
+        workdays_only=bool(config.get("REMINDER_WORKDAYS_ONLY", True)),
     )
 
 
@@ -131,6 +134,7 @@ def reminder_policy(session):
         on_due_day=bool(stored.get("on_due_day", default.on_due_day)),
         overdue_every=int(stored.get("overdue_every", default.overdue_every)),
         escalate_after=int(stored.get("escalate_after", default.escalate_after)),
+        workdays_only=bool(stored.get("workdays_only", default.workdays_only)),
     )
 
 
@@ -165,7 +169,7 @@ def _share(value, field):
     return round(float(value), 6)
 
 
-def _policy(values):
+def _policy(values, workdays_only):
     try:
         days_before = parse_days_before(values["reminder_days_before"] or "")
     except ValueError:
@@ -181,7 +185,9 @@ def _policy(values):
         numbers[field] = value
     return {"days_before": list(days_before), "on_due_day": bool(values["reminder_on_due_day"]),
             "overdue_every": numbers["reminder_overdue_every"],
-            "escalate_after": numbers["reminder_escalate_after"]}
+            "escalate_after": numbers["reminder_escalate_after"],
+            # Absent from a form that does not show it, it stays as it is.
+            "workdays_only": bool(values.get("reminder_workdays_only", workdays_only))}
 
 
 def current_values(session):
@@ -197,6 +203,7 @@ def current_values(session):
         "reminder_on_due_day": policy.on_due_day,
         "reminder_overdue_every": policy.overdue_every,
         "reminder_escalate_after": policy.escalate_after,
+        "reminder_workdays_only": policy.workdays_only,
         EXTRA_DAYS_OFF: day_list(session, EXTRA_DAYS_OFF),
         MAKEUP_WORKDAYS: day_list(session, MAKEUP_WORKDAYS),
         **{key: crontab(session, key) for key in CRONTABS},
@@ -267,7 +274,8 @@ def _in_force(session):
             "reminder_policy": {"days_before": list(policy.days_before),
                                 "on_due_day": policy.on_due_day,
                                 "overdue_every": policy.overdue_every,
-                                "escalate_after": policy.escalate_after},
+                                "escalate_after": policy.escalate_after,
+                                "workdays_only": policy.workdays_only},
             **{key: [d.isoformat() for d in current[key]]
                for key in (EXTRA_DAYS_OFF, MAKEUP_WORKDAYS)},
             **{key: current[key] for key in CRONTABS},
@@ -291,7 +299,7 @@ def save(session, *, actor, now, values):
     if target_day is not None and not FIRST_DAY <= target_day <= LAST_DAY:
         raise DomainError(_("The date is out of range."), field="target_on")
     switch_on = _switch_on(values.get("class_switch_on"))
-    policy = _policy(values)
+    policy = _policy(values, reminder_policy(session).workdays_only)
     days_off = parse_dates(values[EXTRA_DAYS_OFF] or "", EXTRA_DAYS_OFF)
     makeup = parse_dates(values[MAKEUP_WORKDAYS] or "", MAKEUP_WORKDAYS)
     both = sorted(set(days_off) & set(makeup))

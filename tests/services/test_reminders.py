@@ -4,6 +4,7 @@ import threading
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from taskforce.extensions import db
@@ -134,7 +135,7 @@ def test_a_unit_with_fifteen_tasks_gets_one_digest(world):
         assert message.state == "pending" and message.locale == "vi"
         for made in tasks:
             assert made.title in message.body_text and made.title in message.body_html
-            assert f"http://127.0.0.1:5000/tasks/{made.id}" in message.body_text
+            assert f"{current_app.config['BASE_URL']}/tasks/{made.id}" in message.body_text
     kinds = {kind for _task, _to, kind, _on in items()}
     assert kinds == {"due", "before_1", "before_3", "before_7", "overdue"}
 

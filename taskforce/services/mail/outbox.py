@@ -11,6 +11,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -70,7 +71,7 @@ def build_message(session, message, *, sender):
     else:
         email = MIMEText(message.body_text, "plain", "utf-8")
     email["Subject"] = Header(message.subject, "utf-8")
-    email["From"] = _address(sender)
+    email["From"] = from_header(sender)
     email["To"] = _address(message.recipient)
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message_id(message.dedupe_key)
@@ -92,6 +93,13 @@ def _html_part(session, message):
         image["Content-Disposition"] = "inline"
         related.attach(image)
     return related
+
+
+def from_header(sender):
+    """The From header: ``sender``, named MAIL_FROM_NAME unless it carries a name already."""
+    name, address = parseaddr(sender)
+    name = name or current_app.config.get("MAIL_FROM_NAME", "")
+    return formataddr((name, address), charset="utf-8") if name and address else sender
 
 
 def _address(value):

@@ -287,7 +287,8 @@ def request_extension(session, task, *, actor, now, today, requested_due_on, rea
                           "due_on": [task.due_on.isoformat(), requested_due_on.isoformat()],
                           "reason": reason})
     notifications.notify(session, notifications.leadership(session), kind="extension_asked",
-                         task=task, actor=actor, now=now, note=reason)
+                         task=task, actor=actor, now=now, note=reason,
+                         facts={"requested_due_on": requested_due_on})
     return request
 
 
@@ -313,5 +314,7 @@ def decide_extension(session, request, *, actor, now, approve, note=None):
     audit.record(session, actor, action, task, now=now, summary=task.title, changes=changes)
     notifications.notify(session, notifications.task_audience(session, task),
                          kind="extension_decided", task=task, actor=actor, now=now,
-                         note=request.decision_note or "")
+                         note=request.decision_note or "",
+                         facts={"approved": approve,
+                                "requested_due_on": request.requested_due_on})
     return request

@@ -38,6 +38,8 @@ class SettingsForm(BaseForm):
         _l("Remind this many working days before the due date (comma separated)"),
         validators=[Optional(), Length(max=100)])
     reminder_on_due_day = BooleanField(_l("Remind on the due day"))
+    reminder_workdays_only = BooleanField(
+        _l("Plan and send reminders and digests on working days only"))
     imports_need_second_check = BooleanField(
         _l("Levels read from an imported catalog await a second person's verification"))
     reminder_overdue_every = _working_days(
@@ -75,7 +77,8 @@ class SettingsForm(BaseForm):
         self.report_recipients.data = "\n".join(values["report_recipients"])
         for name in ("target_on", "class_switch_on", "imports_need_second_check",
                      "reminder_days_before",
-                     "reminder_on_due_day", "reminder_overdue_every", "reminder_escalate_after",
+                     "reminder_on_due_day", "reminder_workdays_only", "reminder_overdue_every",
+                     "reminder_escalate_after",
                      "review_weekly_cron", "review_monthly_cron", "report_province",
                      "report_parent_body", "report_issuer", "report_symbol"):
             getattr(self, name).data = values[name]
