@@ -195,7 +195,9 @@ def export_workbook(session, filters, *, today):
          _yes_no(r.has_online_result), _missing_names(r)]
         for r in export_rows(session, filters)
     ]
-    return exports.workbook([(_("Catalog"), headers, rows)])
+    sheet = exports.Sheet(_("Catalog"), headers, rows, title=_("Catalog of online public services"),
+                          period=_("As of %(date)s", date=today.strftime("%d/%m/%Y")))
+    return exports.workbook([sheet], exports.letterhead(session, today))
 
 
 def history(session, service):

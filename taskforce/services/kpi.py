@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from sqlalchemy import Date, and_, case, func, literal, literal_column, or_, select, union_all
 
@@ -425,17 +426,12 @@ def as_json(session, as_of, target=None):
     }
 
 
-def _percent(value):
-    return round(value * 100, 2)
-
-
 def _sheet_row(name, kind, fig):
     return [name, kind, fig.services, fig.level3, fig.level4, fig.level4_verified,
-            _percent(fig.share), _percent(fig.share_verified), fig.to_target, fig.effective4,
-            _percent(fig.effective_share)]
+            fig.share, fig.share_verified, fig.to_target, fig.effective4, fig.effective_share]
 
 
-def export_table(session, as_of, target=None):
+def export_table(session, as_of, target=None, *, today=None):
     """The KPI table of every unit and the province as an .xlsx file (bytes)."""
     target = settings.target_share(session) if target is None else target
     province, per_unit = compute(session, as_of, target)
@@ -444,7 +440,10 @@ def export_table(session, as_of, target=None):
                _("Still to upgrade"), _("Effective level 4"), _("Effective share (%)")]
     rows = [_sheet_row(unit.name, UnitKind.word(unit.kind), fig) for unit, fig in per_unit]
     rows.append(_sheet_row(_("Province (total)"), "", province))
-    title = _("KPI %(date)s", date=as_of.strftime("%d-%m-%Y"))
-    note = [[_("Figures as of %(date)s; target %(target)s %%.", date=as_of.strftime("%d/%m/%Y"),
-               target=_percent(target))]]
-    return exports.workbook([(title, headers, rows), (_("About"), [_("Note")], note)])
+    day = as_of.strftime("%d/%m/%Y")
+    period = _("Figures as of %(date)s; target %(target)s.", date=day,
+               target=format_percent(target, "#,##0.##%"))
+    sheet = exports.Sheet(_("KPI %(date)s", date=as_of.strftime("%d-%m-%Y")), headers, rows,
+                          title=_("Online public services at level 4"), period=period,
+                          kinds=dict.fromkeys((6, 7, 10), exports.PERCENT))
+    return exports.workbook([sheet], exports.letterhead(session, today or as_of))

@@ -382,20 +382,26 @@ def evaluate_indicator(indicator, as_of, figures, units):
                          if result.units.get(unit_id) else None) for unit_id, name in units])
 
 
-def _figures(session, indicators, as_of):
-    """Each indicator's measure and monthly series as of ``as_of``, kept between requests
-    under the catalog's stamp as one entry (one look at the stamp for the whole plan)."""
+def _figures(session, indicators, as_of, with_units):
+    """Each indicator's figures as of ``as_of`` and its monthly series, kept between requests
+    under the catalog's stamp as one entry (one look at the stamp for the whole plan).
+
+    The series ends with ``as_of``: its last point is the province's value, so without the
+    per-unit values the measure is not asked again (at national size each costs seconds).
+    """
     specs = tuple((item.measure, tuple(sorted((item.params or {}).items())))
                   for item in indicators)
     ends = series_ends(as_of)
 
+    def one(name, params):
+        points = measures.series(session, name, ends, dict(params))
+        result = measures.compute(session, name, as_of, dict(params)) if with_units \
+            else measures.Result(overall=points[-1][1], groups={}, units={})
+        return result, [(day, value.share if value else None) for day, value in points]
+
     def compute():
-        return tuple(
-            (measures.compute(session, name, as_of, dict(params)),
-             [(day, value.share if value else None)
-              for day, value in measures.series(session, name, ends, dict(params))])
-            for name, params in specs)
-    return kpi_cache.cached(session, ("plan", as_of, specs), compute)
+        return tuple(one(name, params) for name, params in specs)
+    return kpi_cache.cached(session, ("plan", as_of, specs, with_units), compute)
 
 
 def active_units(session):
@@ -407,7 +413,7 @@ def active_units(session):
 def evaluate(session, plan, as_of, with_units=True):
     """Every indicator of ``plan`` as of ``as_of`` (without per-unit values unless asked)."""
     units = active_units(session) if with_units else []
-    figures = _figures(session, plan.indicators, as_of)
+    figures = _figures(session, plan.indicators, as_of, with_units)
     return PlanReport(plan=plan, as_of=as_of, indicators=[
         evaluate_indicator(indicator, as_of, found, units)
         for indicator, found in zip(plan.indicators, figures, strict=True)])

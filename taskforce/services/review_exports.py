@@ -7,23 +7,17 @@ the body, "Nơi nhận" and the signature. Those formulas are fixed Vietnamese t
 every administrative document; the body follows the reader's language.
 """
 
-import functools
 from datetime import date
-from io import BytesIO
-from types import SimpleNamespace
 
+from flask import current_app
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
-from taskforce.models import UnitKind
-from taskforce.services import exports, reviews, settings
+from taskforce.models import ReviewKind, UnitKind
+from taskforce.services import exports, official_docx, reviews, settings
 
-FONT = "Times New Roman"
-BODY_SIZE = 14
-TABLE_SIZE = 12
-MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 DOCUMENT_TYPE = "BÁO CÁO"
-DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_MIMETYPE = official_docx.DOCX_MIMETYPE
 
 
 # Settings of the report's header --------------------------------------------------------------
@@ -35,11 +29,9 @@ def report_header(session):
     ``report_symbol`` (after the number, e.g. BC-TCT) and ``report_recipients`` (a list).
     """
     values = settings.report_values(session)
-    province = values["report_province"]
-    parent = values["report_parent_body"] or f"UBND TỈNH {province.upper()}"
     return {
-        "province_name": province,
-        "issuer": (parent, values["report_issuer"]),
+        "province_name": values["report_province"],
+        "issuer": exports.letterhead(session, None).issuer,
         "symbol": values["report_symbol"],
         "recipients": values["report_recipients"],
     }
@@ -82,49 +74,89 @@ def _since(snapshot):
 
 # Excel ----------------------------------------------------------------------------------------
 
-def review_xlsx(review):
-    """The review as an .xlsx file (bytes): a summary, the units and the task lists."""
+def file_name(review, extension):
+    """``so-ket-thang-11-2020.xlsx``, ``so-ket-tuan-2020-10-05-2020-10-11.docx``."""
+    start, end = review.period_start, review.period_end
+    if review.kind == ReviewKind.MONTHLY:
+        return exports.file_name("so-ket-thang", f"{start:%m-%Y}", extension=extension)
+    kind = "so-ket-tuan" if review.kind == ReviewKind.WEEKLY else "so-ket"
+    return exports.file_name(kind, start.isoformat(), end.isoformat(), extension=extension)
+
+
+def _date(value):
+    return date.fromisoformat(value) if value else None
+
+
+def review_xlsx(review, letter=None):
+    """The review as an .xlsx file (bytes): a summary, the units and the task lists.
+
+    ``letter`` is the title block's :class:`exports.Letterhead`; by default the task force
+    as configured, on the review's date.
+    """
     s = review.snapshot
+    title, period = reviews.review_title(review), _period(s)
+    letter = letter or exports.Letterhead(issuer=_default_issuer(),
+                                          made_on=date.fromisoformat(s["issued_on"]))
+
+    def sheet(name, headers, rows, kinds=None):
+        return exports.Sheet(name, headers, rows, title=f"{title} – {name}", period=period,
+                             kinds=kinds or {})
+
     return exports.workbook([
-        (_("Summary"), [_("Figure"), _("Value"), _("Change since %(date)s", date=_since(s))],
-         _summary_rows(s)),
-        (_("Units"), _unit_headers(), [_unit_cells(row) for row in s["units"]]),
-        (_("Furthest behind"), [_("Unit"), _("Share verified (%)"), _("Still to upgrade")],
-         [[row["name"], _percent_number(row["share_verified"]), row["to_target"]]
-          for row in s["behind"]]),
-        (_("Awaiting acceptance"), [_("Task"), _("Unit"), _("Due date"), _("Reported on")],
-         [[t["title"], t["unit"], _day(t["due_on"]), _day(t.get("reported_on"))]
-          for t in s["awaiting_acceptance"]["items"]]),
-        (_("Due in the next days"), [_("Task"), _("Unit"), _("Due date")],
-         [[t["title"], t["unit"], _day(t["due_on"])] for t in s["due_soon"]["items"]]),
-        (_("Extensions granted"), [_("Task"), _("Unit"), _("Previous due date"),
-                                   _("New due date"), _("Decided on")],
-         [[t["title"], t["unit"], _day(t["previous_due_on"]), _day(t["granted_due_on"]),
-           _day(t["decided_on"])] for t in s["extensions"]["items"]]),
-    ])
+        sheet(_("Summary"), [_("Figure"), _("Value"), _("Change since %(date)s",
+                                                         date=_since(s))],
+              _summary_rows(s)),
+        sheet(_("Units"), _unit_headers(), [_unit_cells(row) for row in s["units"]],
+              {6: exports.PERCENT, 7: exports.POINTS}),
+        sheet(_("Furthest behind"), [_("Unit"), _("Share verified (%)"), _("Still to upgrade")],
+              [[row["name"], row["share_verified"] or 0, row["to_target"]]
+               for row in s["behind"]], {1: exports.PERCENT}),
+        sheet(_("Awaiting acceptance"), [_("Task"), _("Unit"), _("Due date"), _("Reported on")],
+              [[t["title"], t["unit"], _date(t["due_on"]), _date(t.get("reported_on"))]
+               for t in s["awaiting_acceptance"]["items"]]),
+        sheet(_("Due in the next days"), [_("Task"), _("Unit"), _("Due date"),
+                                          _("Progress (%)")],
+              [[t["title"], t["unit"], _date(t["due_on"]), t.get("progress")]
+               for t in s["due_soon"]["items"]]),
+        sheet(_("Extensions granted"), [_("Task"), _("Unit"), _("Previous due date"),
+                                        _("New due date"), _("Decided on")],
+              [[t["title"], t["unit"], _date(t["previous_due_on"]), _date(t["granted_due_on"]),
+                _date(t["decided_on"])] for t in s["extensions"]["items"]]),
+    ], letter)
 
 
-def _percent_number(value):
-    return round((value or 0) * 100, 2)
+def letterhead(session, review):
+    """The title block of the review's workbook: the task force as set, the review's date."""
+    return exports.letterhead(session, date.fromisoformat(review.snapshot["issued_on"]))
+
+
+def _default_issuer():
+    config = current_app.config
+    return (config["REPORT_PARENT_BODY"] or f"UBND TỈNH {config['PROVINCE_NAME'].upper()}",
+            config["REPORT_ISSUER"])
+
+
+def _period(s):
+    return _("Period %(start)s – %(end)s", start=_day(s["start"]), end=_day(s["end"]))
 
 
 def _summary_rows(s):
     p, m = s["province"], s.get("movement") or {}
-    pct = _percent_number
+
+    def share(key, source):
+        return exports.Percent(source[key] or 0) if key in source else ""
+
     rows = [
-        [_("Period"), f"{_day(s['start'])} – {_day(s['end'])}", ""],
         [_("Services"), p["services"], m.get("services", "")],
         [_("Level 3 (verified)"), p["level3"], m.get("level3", "")],
         [_("Level 4 (claimed)"), p["level4"], m.get("level4", "")],
         [_("Level 4 (verified)"), p["level4_verified"], m.get("level4_verified", "")],
-        [_("Share claimed (%)"), pct(p["share"]), pct(m["share"]) if m else ""],
-        [_("Share verified (%)"), pct(p["share_verified"]),
-         pct(m["share_verified"]) if m else ""],
-        [_("Target (%)"), pct(s["target"]), ""],
+        [_("Share claimed (%)"), share("share", p), share("share", m)],
+        [_("Share verified (%)"), share("share_verified", p), share("share_verified", m)],
+        [_("Target (%)"), exports.Percent(s["target"]), ""],
         [_("Still to upgrade"), p["to_target"], m.get("to_target", "")],
         [_("Effective level 4"), p["effective4"], m.get("effective4", "")],
-        [_("Effective share (%)"), pct(p["effective_share"]),
-         pct(m["effective_share"]) if m else ""],
+        [_("Effective share (%)"), share("effective_share", p), share("effective_share", m)],
     ]
     rows += [[text, s["tasks"].get(key, 0), ""] for key, text in _class_labels().items()]
     rows += [[_("Tasks in all"), s["tasks"]["total"], ""],
@@ -144,152 +176,49 @@ def _unit_headers():
 def _unit_cells(row):
     change = row["movement"]["share_verified"] if row.get("movement") else None
     return [row["name"], UnitKind.word(row["kind"]), row["services"], row["level3"],
-            row["level4"], row["level4_verified"], _percent_number(row["share_verified"]),
-            _percent_number(change) if change is not None else "", row["to_target"],
+            row["level4"], row["level4_verified"], row["share_verified"] or 0,
+            round(change * 100, 2) if change is not None else "", row["to_target"],
             row["effective4"], *(row["tasks"].get(key, 0) for key in reviews.CLASSES)]
 
 
 # Word -----------------------------------------------------------------------------------------
-
-@functools.cache
-def _docx():
-    """python-docx's names used here, imported once by the process that writes a report."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    return SimpleNamespace(Document=Document, WD_ORIENT=WD_ORIENT,
-                           WD_TABLE_ALIGNMENT=WD_TABLE_ALIGNMENT,
-                           WD_ALIGN_PARAGRAPH=WD_ALIGN_PARAGRAPH, qn=qn, Cm=Cm, Pt=Pt)
-
 
 def review_docx(review, *, province_name, issuer, symbol="BC-TCT", recipients=None,
                 chart_png=None):
     """The review as a Word report (bytes) laid out like an official administrative report.
 
     ``issuer`` is the issuing body's lines, the superior body first (e.g.
-    ``("UBND TỈNH BẮC KẠN", "TỔ CÔNG TÁC")``); ``chart_png`` the trend chart to include.
+    ``("UBND TỈNH BẮC KẠN", "TỔ CÔNG TÁC")``); ``chart_png`` the trend chart, placed in the
+    first section where its text refers to it.
     """
-    docx = _docx()
     s = review.snapshot
-    doc = docx.Document()
-    _page_setup(doc)
-    _header_block(doc, review, province_name, issuer, symbol)
-    _title(doc, review)
-    _body(doc, s)
-    if chart_png:
-        doc.add_picture(BytesIO(chart_png), width=docx.Cm(16))
-        doc.paragraphs[-1].alignment = docx.WD_ALIGN_PARAGRAPH.CENTER
-    _closing(doc, s, issuer, recipients if recipients is not None
-             else settings.DEFAULT_REPORT_RECIPIENTS)
-    buffer = BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def _page_setup(doc):
-    docx = _docx()
-    section = doc.sections[0]
-    section.orientation = docx.WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = docx.Cm(21), docx.Cm(29.7)
-    section.top_margin = section.bottom_margin = docx.Cm(2)
-    section.left_margin, section.right_margin = docx.Cm(3), docx.Cm(2)
-    style = doc.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = docx.Pt(BODY_SIZE)
-    # Word picks the East-Asian font slot for some Vietnamese text; set it too.
-    style.element.rPr.rFonts.set(docx.qn("w:eastAsia"), FONT)
-    style.paragraph_format.space_after = docx.Pt(3)
-
-
-def _line(container, text, *, bold=False, italic=False, size=BODY_SIZE, align="center",
-          underline=False):
-    docx = _docx()
-    paragraph = container.add_paragraph()
-    align_to = docx.WD_ALIGN_PARAGRAPH
-    paragraph.alignment = {"center": align_to.CENTER, "left": align_to.LEFT,
-                           "justify": align_to.JUSTIFY}[align]
-    paragraph.paragraph_format.space_after = docx.Pt(0)
-    run = paragraph.add_run(text)
-    run.bold, run.italic, run.underline = bold, italic, underline
-    run.font.size = docx.Pt(size)
-    return paragraph
-
-
-def _issue_date(day):
-    """"ngày 05 tháng 02 năm 2021": a zero before days under 10 and months 1 and 2."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def _header_block(doc, review, province_name, issuer, symbol):
-    docx = _docx()
-    table = doc.add_table(rows=1, cols=2)
-    table.alignment = docx.WD_TABLE_ALIGNMENT.CENTER
-    left, right = table.rows[0].cells
-    left.width, right.width = docx.Cm(6.5), docx.Cm(9.5)
-    left.paragraphs[0].text = ""
-    lines = list(issuer)
-    for text in lines[:-1]:
-        _line(left, text.upper(), size=13)
-    _line(left, lines[-1].upper(), bold=True, size=13)
-    _line(left, "───────", size=8)
-    _line(left, f"Số: {review.number or '      '}/{symbol}", size=13)
-    right.paragraphs[0].text = ""
-    _line(right, MOTTO[0], bold=True, size=13)
-    _line(right, MOTTO[1], bold=True, size=14)
-    _line(right, "──────────────", size=8)
-    issued = date.fromisoformat(review.snapshot["issued_on"])
-    _line(right, f"{province_name}, {_issue_date(issued)}", italic=True, size=14)
-    for cell in (left, right):
-        first = cell.paragraphs[0]
-        first._element.getparent().remove(first._element)
-
-
-def _title(doc, review):
+    issued = date.fromisoformat(s["issued_on"])
+    title = reviews.review_title(review)
+    doc = official_docx.new_document(author=list(issuer)[-1], title=f"{DOCUMENT_TYPE} {title}",
+                                     subject=_("Online public services at level 4"),
+                                     made_on=issued)
+    official_docx.header_block(doc, issuer=issuer, number=f"{review.number or '      '}/{symbol}",
+                               place=province_name, day=issued)
     doc.add_paragraph()
-    _line(doc, DOCUMENT_TYPE, bold=True, size=14)
-    _line(doc, reviews.review_title(review), bold=True, size=14)
-    _line(doc, "───────", size=8)
+    official_docx.line(doc, DOCUMENT_TYPE, bold=True)
+    official_docx.line(doc, title, bold=True)
+    official_docx.line(doc, "───────", size=8)
+    _body(doc, s, chart_png)
+    signer = s.get("signer") or {}
+    official_docx.closing(doc, recipients=recipients if recipients is not None
+                          else settings.DEFAULT_REPORT_RECIPIENTS, issuer=issuer,
+                          signer_title="TỔ TRƯỞNG", signer_name=signer.get("name", ""))
+    return official_docx.to_bytes(doc)
 
 
-def _heading(doc, text):
-    docx = _docx()
-    paragraph = _line(doc, text, bold=True, align="left")
-    paragraph.paragraph_format.space_before = docx.Pt(6)
+_heading, _text = official_docx.heading, official_docx.text
 
 
-def _text(doc, text):
-    docx = _docx()
-    paragraph = _line(doc, text, align="justify")
-    paragraph.paragraph_format.first_line_indent = docx.Cm(1)
-    paragraph.paragraph_format.space_after = docx.Pt(3)
-    return paragraph
+def _table(doc, headers, rows, numeric=()):
+    return official_docx.table(doc, headers, rows, numeric=numeric)
 
 
-def _table(doc, headers, rows):
-    docx = _docx()
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = docx.WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(str(text))
-        run.bold = True
-        run.font.size = docx.Pt(TABLE_SIZE)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = ""
-            cell.paragraphs[0].add_run(str(value)).font.size = docx.Pt(TABLE_SIZE)
-    doc.add_paragraph().paragraph_format.space_after = docx.Pt(0)
-    return table
-
-
-def _body(doc, s):
+def _body(doc, s, chart_png=None):
     p, m = s["province"], s.get("movement")
     _heading(doc, _("I. Share of services at level 4"))
     _text(doc, _("As of %(date)s the province has %(services)s online public services; "
@@ -304,6 +233,11 @@ def _body(doc, s):
         _text(doc, _("Change since %(date)s: level-4 services (verified) %(delta)s, share "
                      "%(points)s percentage points.", date=_since(s),
                      delta=_signed(m["level4_verified"]), points=_points(m["share_verified"])))
+    if chart_png:
+        _text(doc, _("Figure 1 shows the share verified at level 4 month by month against "
+                     "the target."))
+        official_docx.picture(doc, chart_png,
+                              _("Figure 1. Share of services verified at level 4"))
     _text(doc, _("Effectiveness: %(effective)s of the %(verified)s verified level-4 services "
                  "received online dossiers in the last three months (%(share)s).",
                  effective=_num(p["effective4"]), verified=_num(p["level4_verified"]),
@@ -313,7 +247,8 @@ def _body(doc, s):
            [[row["name"], _num(row["services"]), _num(row["level4_verified"]),
              _pct(row["share_verified"]),
              _points(row["movement"]["share_verified"]) if row.get("movement") else "",
-             _num(row["to_target"])] for row in s["units"] if row["services"]])
+             _num(row["to_target"])] for row in s["units"] if row["services"]],
+           numeric=(1, 2, 3, 4, 5))
     _tasks_section(doc, s)
     _heading(doc, _("III. Units furthest behind"))
     if s["behind"]:
@@ -329,7 +264,8 @@ def _tasks_section(doc, s):
     labels = _class_labels()
     _heading(doc, _("II. Tasks"))
     _table(doc, [*labels.values(), _("In all")],
-           [[_num(s["tasks"].get(key, 0)) for key in labels] + [_num(s["tasks"]["total"])]])
+           [[_num(s["tasks"].get(key, 0)) for key in labels] + [_num(s["tasks"]["total"])]],
+           numeric=range(len(labels) + 1))
     _text(doc, _("Reported done and awaiting acceptance: %(count)s.",
                  count=_num(s["awaiting_acceptance"]["total"])))
     due = s["due_soon"]
@@ -344,24 +280,3 @@ def _tasks_section(doc, s):
         _table(doc, [_("Task"), _("Unit"), _("Previous due date"), _("New due date")],
                [[t["title"], t["unit"], _day(t["previous_due_on"]), _day(t["granted_due_on"])]
                 for t in ext["items"]])
-
-
-def _closing(doc, s, issuer, recipients):
-    docx = _docx()
-    table = doc.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    left.width, right.width = docx.Cm(8), docx.Cm(8)
-    left.paragraphs[0].text = ""
-    _line(left, "Nơi nhận:", bold=True, italic=True, size=12, align="left")
-    for text in [*recipients, "Lưu: VT."]:
-        _line(left, f"- {text}", size=11, align="left")
-    right.paragraphs[0].text = ""
-    _line(right, f"TM. {list(issuer)[-1].upper()}", bold=True, size=14)
-    _line(right, "TỔ TRƯỞNG", bold=True, size=14)
-    for _blank in range(4):
-        _line(right, "", size=14)
-    signer = s.get("signer") or {}
-    _line(right, signer.get("name", ""), bold=True, size=14)
-    for cell in (left, right):
-        first = cell.paragraphs[0]
-        first._element.getparent().remove(first._element)

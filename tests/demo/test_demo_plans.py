@@ -1,11 +1,13 @@
 """The demo's plans: the 2020 figures unchanged, the 2020 plan's indicator, the 2025 plan."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from taskforce.services import forecast
+from taskforce.extensions import db
+from taskforce.services import forecast, plans
 
 BEFORE = Path(__file__).parent / "kpi_2020-08-31.json"  # `flask kpi` before plans existed
 
@@ -63,3 +65,13 @@ def test_the_plan_pages_render_with_the_demo(demo, client, login_as):
         assert client.get(f"/plans/{plan_id}/edit").status_code == 200
     dashboard = client.get("/dashboard?as_of=2020-08-31").get_data(as_text=True)
     assert 'id="plan-indicators"' in dashboard and "24,06 %" in dashboard
+
+
+@pytest.mark.parametrize("as_of", ["2020-08-31", "2020-10-20", "2020-11-29"])
+def test_without_units_the_value_is_the_series_last_point_and_the_same(demo, app, as_of):
+    day = date.fromisoformat(as_of)
+    for plan in plans.list_plans(db.session):
+        full = plans.evaluate(db.session, plan, day)
+        light = plans.evaluate(db.session, plan, day, with_units=False)
+        assert [(i.value, i.projected, i.status, i.pace_services) for i in full.indicators] == \
+            [(i.value, i.projected, i.status, i.pace_services) for i in light.indicators]

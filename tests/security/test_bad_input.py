@@ -1,6 +1,7 @@
 """The crashes the fuzzing found, kept as plain regression tests."""
 
 import io
+from datetime import date
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from taskforce.models import Role, Task, Unit
 from taskforce.services import exports
 from tests import factories
 from tests.security.world import build_world, changed, log_in, snapshot
+from tests.sheets import table
 
 
 def _leader(app):
@@ -66,9 +68,12 @@ def test_control_characters_are_dropped_from_form_text(secure_app):
 
 
 def test_an_export_of_text_with_control_characters_opens():
-    data = exports.workbook([("Tasks", ["Task"], [["Báo cáo\x01\x0b\x1f kết quả"], ["=1+1"]])])
+    data = exports.workbook(
+        [exports.Sheet("Tasks", ["Task"], [["Báo cáo\x01\x0b\x1f kết quả"], ["=1+1"]])],
+        exports.Letterhead(issuer=("UBND", "=Tổ\x02"), made_on=date(2020, 11, 20)))
     sheet = load_workbook(io.BytesIO(data)).active
-    assert [c.value for c in sheet["A"]] == ["Task", "Báo cáo kết quả", "'=1+1"]
+    assert [row[0] for row in table(sheet)] == ["Task", "Báo cáo kết quả", "'=1+1"]
+    assert sheet["A1"].value == "UBND – =Tổ"
 
 
 # Digits that str.isdigit() accepts and int() refuses, and digits of other scripts that int()

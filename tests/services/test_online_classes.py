@@ -12,6 +12,7 @@ from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage
 from taskforce.services import kpi, measures, online_classes, settings
 from taskforce.services.online_classes import class_label, parse_class
 from tests import factories
+from tests.sheets import table
 
 SWITCH = date(2022, 8, 1)
 
@@ -114,7 +115,7 @@ def pages(client, catalog):
         "list": client.get("/catalog").get_data(as_text=True),
         "detail": client.get(f"/catalog/{catalog['full'].id}").get_data(as_text=True),
         "claim": client.get(f"/catalog/{catalog['info'].id}/claim").get_data(as_text=True),
-        "export": [[cell.value for cell in row] for row in export.iter_rows(min_row=2)],
+        "export": [list(row) for row in table(export)[1:]],
     }
 
 

@@ -23,6 +23,7 @@ from taskforce.models import (
 from taskforce.services import catalog, tasks
 from taskforce.services.errors import DomainError, PermissionDenied
 from tests import factories
+from tests.sheets import table
 
 TODAY = date(2020, 11, 20)
 NOW = datetime(2020, 11, 20, 3, 0, tzinfo=UTC)
@@ -579,7 +580,7 @@ class TestLists:
         data = tasks.export_workbook(db.session, tasks.Filters(status="open"),
                                      user=listed["leader"], today=TODAY)
         sheet = load_workbook(BytesIO(data)).active
-        rows = list(sheet.values)
+        rows = table(sheet)
         assert len(rows) == 5
         assert rows[1][1] == "Bốn" and rows[1][12] == "Open, overdue"
         assert rows[3][14] == "99/KH-UBND"

@@ -12,6 +12,7 @@ from taskforce.models import ClaimStatus, UnitKind
 from taskforce.services import kpi, settings
 from taskforce.web.dashboard import routes as dashboard_routes
 from tests import factories
+from tests.sheets import first_row, table
 
 JAN1 = date(2020, 1, 1)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -231,9 +232,9 @@ def test_export_is_the_kpi_table_and_safe(client, login_as, catalog):
     login_as("viewer")
     response = client.get("/dashboard/export.xlsx", query_string={"as_of": "2020-07-31"})
     assert response.status_code == 200
-    assert "kpi-2020-07-31.xlsx" in response.headers["Content-Disposition"]
+    assert "chi-so-kpi-2020-07-31.xlsx" in response.headers["Content-Disposition"]
     sheet = load_workbook(BytesIO(response.data)).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = table(sheet)
     assert len(rows) == 1 + 4 + 1  # headers, four units, the province
     names = [row[0] for row in rows[1:-1]]
     assert names[:3] == ["Sở A", "Huyện B", "Sở C"]
@@ -242,7 +243,9 @@ def test_export_is_the_kpi_table_and_safe(client, login_as, catalog):
     assert not str(unsafe.value).startswith("=")
     province = rows[-1]
     assert province[2:6] == (8, 3, 5, 4)
-    assert province[7] == round(4 / 8 * 100, 2)
+    assert province[7] == 4 / 8
+    share = sheet.cell(row=first_row(sheet) + 4, column=8)
+    assert share.data_type == "n" and share.number_format == "0.00%"
 
 
 @pytest.fixture

@@ -100,10 +100,11 @@ def test_the_downloads_open_and_hold_the_figures(client, login_as, world):
     login_as("member", locale="en")
     xlsx = client.get(f"/reviews/{review.id}/review.xlsx")
     assert xlsx.status_code == 200
-    assert "so-ket-weekly-20201005-20201011.xlsx" in xlsx.headers["Content-Disposition"]
+    assert xlsx.headers["Content-Disposition"] == \
+        'attachment; filename="so-ket-tuan-2020-10-05-2020-10-11.xlsx"'
     book = load_workbook(BytesIO(xlsx.data))
     values = [cell for row in book.worksheets[1].iter_rows(values_only=True) for cell in row]
-    assert "Sở Tư pháp" in values and 50.0 in values
+    assert "Sở Tư pháp" in values and 0.5 in values
     docx = client.get(f"/reviews/{review.id}/report.docx")
     assert docx.status_code == 200 and docx.mimetype.endswith("wordprocessingml.document")
     document = Document(BytesIO(docx.data))

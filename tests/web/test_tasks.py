@@ -20,6 +20,7 @@ from taskforce.models import (
 )
 from taskforce.services import tasks
 from tests import factories
+from tests.sheets import first_row, table
 
 TODAY = date(2020, 11, 20)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -167,7 +168,7 @@ def test_an_officer_cannot_reach_another_units_task(client, world, sign_in, tmp_
     for url in ("/tasks", "/tasks/board", "/my-work", "/tasks?q=Ba+Bể"):
         assert "Nhiệm vụ của huyện Ba Bể" not in text(client.get(url)), url
     sheet = load_workbook(BytesIO(client.get("/tasks/export.xlsx").data)).active
-    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+    assert [row[1] for row in sheet.iter_rows(min_row=first_row(sheet), values_only=True)] == [
         "Nâng cấp DVC Sở Tư pháp"]
     assert db.session.get(Task, foreign.id).status == "in_progress"  # the leader's update
     sign_in(world["other_officer"])
@@ -444,7 +445,7 @@ def test_export_follows_the_filters(client, world, sign_in):
     sign_in(world["leader"])
     response = client.get("/tasks/export.xlsx", query_string={"kind": "general"})
     assert response.status_code == 200
-    rows = list(load_workbook(BytesIO(response.data)).active.values)
+    rows = table(load_workbook(BytesIO(response.data)).active)
     assert [r[1] for r in rows[1:]] == ["Nhiệm vụ của huyện Ba Bể"]
     assert rows[1][9] is not None and rows[1][9].date() == date(2020, 12, 1)
 

@@ -21,7 +21,9 @@ def export_workbook(session, filters, *, user, today):
              numbers[task.id].progress, task.due_on, task.original_due_on,
              numbers[task.id].extensions, TaskClass.word(numbers[task.id].klass),
              task.completed_on, task.doc_number or ""] for task in tasks]
-    return exports.workbook([(_("Tasks"), headers, rows)])
+    sheet = exports.Sheet(_("Tasks"), headers, rows, title=_("Task list"),
+                          period=_("As of %(date)s", date=today.strftime("%d/%m/%Y")))
+    return exports.workbook([sheet], exports.letterhead(session, today))
 
 
 def _name(obj, attribute="name"):

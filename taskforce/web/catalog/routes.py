@@ -45,7 +45,7 @@ def index():
 @require("catalog.view")
 def export():
     data = catalog.export_workbook(db.session, _filters(), today=clock.today())
-    name = f"catalog-{clock.today():%Y-%m-%d}.xlsx"
+    name = f"danh-muc-dich-vu-{clock.today():%Y-%m-%d}.xlsx"
     return send_file(BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=name, max_age=0)
 

@@ -112,7 +112,7 @@ for _fmt in ("svg", "png"):
 @require("dashboard.view")
 def export():
     as_of, _error = _as_of_arg()
-    data = kpi.export_table(db.session, as_of)
-    name = f"kpi-{as_of.isoformat()}.xlsx"
+    data = kpi.export_table(db.session, as_of, today=clock.today())
+    name = exports.file_name("chi-so-kpi", as_of.isoformat())
     return Response(data, mimetype=exports.XLSX_MIMETYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": exports.disposition(name)})

@@ -91,17 +91,16 @@ def trend(review_id):
 
 
 def _download(data, mimetype, review, extension):
-    name = f"so-ket-{review.kind}-{review.period_start:%Y%m%d}-{review.period_end:%Y%m%d}"
     return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{extension}"'})
+        "Content-Disposition": exports.disposition(review_exports.file_name(review, extension))})
 
 
 @bp.route("/reviews/<int:review_id>/review.xlsx")
 @require("reviews.view")
 def export_xlsx(review_id):
     review = get_or_404(Review, review_id)
-    return _download(review_exports.review_xlsx(review),
-                     exports.XLSX_MIMETYPE, review, "xlsx")
+    data = review_exports.review_xlsx(review, review_exports.letterhead(db.session, review))
+    return _download(data, exports.XLSX_MIMETYPE, review, "xlsx")
 
 
 @bp.route("/reviews/<int:review_id>/report.docx")

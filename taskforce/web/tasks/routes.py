@@ -69,7 +69,7 @@ def export():
     today = clock.today()
     data = tasks.export_workbook(db.session, _filters(), user=current_user, today=today)
     return send_file(BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"tasks-{today:%Y-%m-%d}.xlsx", max_age=0)
+                     download_name=f"nhiem-vu-{today:%Y-%m-%d}.xlsx", max_age=0)
 
 
 @bp.route("/tasks/board")
