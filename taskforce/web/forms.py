@@ -6,12 +6,15 @@ extraction and looked up in the application's own translations.
 
 import re
 from dataclasses import fields
+from datetime import date
 
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import Field, IntegerField
+from wtforms.widgets import TextInput
 
-from taskforce.services.bounds import parse_int
+from taskforce.services.bounds import FIRST_DATE, LAST_DATE, parse_int
 
 
 def N_(message):
@@ -81,6 +84,71 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
         self.data = -number if text.startswith("-") else number
+
+
+# Day, month, year in that order, whatever the browser's language; "/", "." or "-" between.
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
+
+
+class DayInput(TextInput):
+    """A text box for dd/mm/yyyy; static/datepicker.js adds a calendar button that writes it.
+
+    Never ``type="date"``: the browser's picker shows the order of the browser's language.
+    """
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("placeholder", _l("dd/mm/yyyy"))
+        kwargs.setdefault("inputmode", "numeric")
+        kwargs.setdefault("autocomplete", "off")
+        kwargs.setdefault("maxlength", 10)
+        kwargs.setdefault("data-datepicker", "")
+        kwargs.setdefault("data-datepicker-label", _l("Choose the date on a calendar"))
+        kwargs.setdefault("data-datepicker-prev", _l("Previous month"))
+        kwargs.setdefault("data-datepicker-next", _l("Next month"))
+        return super().__call__(field, **kwargs)
+
+
+class DayField(Field):
+    """A date typed as dd/mm/yyyy, the one date field of every form.
+
+    The refusal says what is wrong: a day that does not exist, the month typed first, a year
+    outside the years the product plans for, or text that is not dd/mm/yyyy at all.
+    """
+
+    widget = DayInput()
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = " ".join(valuelist).strip()
+        self.data = None
+        if not text:
+            return
+        self.data = parse_day(text, self.gettext)
+
+
+def parse_day(text, gettext):
+    """The date ``text`` writes as dd/mm/yyyy, else ValueError with the reason in words."""
+    match = _DAY_MONTH_YEAR.fullmatch(text)
+    if match is None:
+        raise ValueError(gettext("Write the date as dd/mm/yyyy."))
+    day, month, year = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        raise ValueError(gettext("There is no month %(month)s: enter the day first, as "
+                                 "dd/mm/yyyy.") % {"month": month})
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        raise ValueError(gettext("%(date)s does not exist.") % {"date": text}) from None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(gettext("Give a date between %(first)s and %(last)s.") % {
+            "first": FIRST_DATE.strftime("%d/%m/%Y"), "last": LAST_DATE.strftime("%d/%m/%Y")})
+    return value
 
 
 class _Translations:

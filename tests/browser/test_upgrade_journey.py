@@ -105,7 +105,7 @@ def test_leader_assigns_level3_services_of_two_units(page):
 
     # No unit ticked: the form comes back with the error on the field and the typed title kept.
     page.fill("input[name=title]", TITLE)
-    page.fill("input[name=due_on]", due.isoformat())
+    page.fill("input[name=due_on]", due.strftime("%d/%m/%Y"))
     _submit(page, page.locator("button[value=next]"))
     expect(page.locator("#units-error")).not_to_be_empty()
     expect(page.locator("input[name=title]")).to_have_value(TITLE)
@@ -260,8 +260,8 @@ def test_leader_builds_a_review_and_downloads_it(page, tmp_path):
     page.locator("a.nav-link[href='/reviews']").click()
     page.locator("main a[href='/reviews/new']").first.click()
     today = date.today()
-    page.fill("input[name=start]", (today - timedelta(days=30)).isoformat())
-    page.fill("input[name=end]", today.isoformat())
+    page.fill("input[name=start]", (today - timedelta(days=30)).strftime("%d/%m/%Y"))
+    page.fill("input[name=end]", today.strftime("%d/%m/%Y"))
     _submit(page, page.locator("main form [type=submit]"))
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_be_visible()

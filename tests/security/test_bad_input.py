@@ -30,10 +30,10 @@ def test_an_id_no_row_can_have_is_a_message_not_a_crash(secure_app):
     for url, data in (
         ("/tasks/new", {"kind": "general", "title": "Việc mới", "due_on": "20/12/2020",
                         "unit_id": huge, "priority": "normal"}),
-        ("/tasks/assign", {"due_on": "2020-12-20", "title": "Nâng cấp", "priority": "normal",
+        ("/tasks/assign", {"due_on": "20/12/2020", "title": "Nâng cấp", "priority": "normal",
                            "units": [str(world["unit_a"]), huge]}),
         (f"/tasks/{world['task_b']}/claims", {"service_id": huge, "to_level": "4",
-                                              "effective_on": "2020-10-20"}),
+                                              "effective_on": "20/10/2020"}),
     ):
         response = client.post(url, data=data)
         assert response.status_code == 200, url
@@ -120,9 +120,9 @@ def test_audit_log_dates_at_the_calendar_edges_are_refused_with_a_message(secure
     db.session.commit()
     client = secure_app.test_client()
     log_in(client, admin.email)
-    for args in ({"date_from": "0001-01-01"}, {"date_to": "9999-12-31"},
-                 {"date_from": "0001-01-01", "date_to": "9999-12-31"},
-                 {"date_from": "1899-12-31"}, {"date_to": "2100-01-01"}):
+    for args in ({"date_from": "01/01/0001"}, {"date_to": "31/12/9999"},
+                 {"date_from": "01/01/0001", "date_to": "31/12/9999"},
+                 {"date_from": "31/12/1899"}, {"date_to": "01/01/2100"}):
         response = client.get("/admin/audit", query_string=args)
         assert response.status_code == 200, args
         assert "Hãy chọn ngày trong khoảng từ 01/01/2000 đến 31/12/2099." in \

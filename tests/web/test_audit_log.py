@@ -105,20 +105,20 @@ class TestFilters:
         assert rows(self.get(client, unit=world["a"].id)) == 2
 
     def test_dates_are_local_days(self, client, admin, world):
-        page = self.get(client, date_from="2020-11-20", date_to="2020-11-20")
+        page = self.get(client, date_from="20/11/2020", date_to="20/11/2020")
         assert rows(page) == 1 and "task.create" in page
-        page = self.get(client, date_from="2020-11-10", date_to="2020-11-19")
+        page = self.get(client, date_from="10/11/2020", date_to="19/11/2020")
         assert rows(page) == 2 and "task.status" in page and "unit.update" in page
-        assert rows(self.get(client, date_to="2020-11-05")) == 1
+        assert rows(self.get(client, date_to="05/11/2020")) == 1
 
     def test_filters_combine(self, client, admin, world):
         page = self.get(client, actor=world["hung"].id, action="task", unit=world["a"].id)
         assert rows(page) == 1
 
     @pytest.mark.parametrize(("args", "message"), [
-        ({"date_from": "2020-11-20", "date_to": "2020-11-01"},
+        ({"date_from": "20/11/2020", "date_to": "01/11/2020"},
          "The end of the period comes before its start."),
-        ({"date_from": "20/11/2020"}, "Not a valid date value."),
+        ({"date_from": "2020-11-20"}, "Write the date as dd/mm/yyyy."),
         ({"actor": "abc"}, "Invalid Choice: could not coerce."),
         ({"actor": "999999"}, "Not a valid choice."),
         ({"object_type": "passwords"}, "Not a valid choice."),

@@ -17,7 +17,7 @@ from tests.sheets import first_row, table
 TODAY = date(2020, 11, 20)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
-LEVEL4 = {"to_level": "4", "effective_on": "2020-11-10", "online_processing": "y",
+LEVEL4 = {"to_level": "4", "effective_on": "10/11/2020", "online_processing": "y",
           "online_payment": "y", "online_result": "y"}
 
 
@@ -180,10 +180,10 @@ class TestClaim:
         assert client.get(f"/catalog/{service.id}/claim").status_code == 403
 
     @pytest.mark.parametrize(("change", "message"), [
-        ({"effective_on": "2020-11-21"}, "cannot be in the future"),
+        ({"effective_on": "21/11/2020"}, "cannot be in the future"),
         ({"to_level": "3"}, "already at level 3"),
         ({"online_payment": ""}, "charges a fee"),
-        ({"effective_on": "21/11/2020"}, "Not a valid date value"),
+        ({"effective_on": "2020-11-21"}, "Write the date as dd/mm/yyyy."),
     ])
     def test_refused_claim_shows_why_and_writes_nothing(self, client, login, service,
                                                         change, message):

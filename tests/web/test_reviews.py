@@ -119,7 +119,7 @@ def test_the_downloads_open_and_hold_the_figures(client, login_as, world):
 def test_the_leadership_builds_a_custom_review(client, login_as, world):
     leader = login_as("leader", locale="en")
     response = client.post("/reviews/new", data={
-        "kind": "custom", "start": "2020-10-01", "end": "2020-10-15", "number": "3"})
+        "kind": "custom", "start": "01/10/2020", "end": "15/10/2020", "number": "3"})
     assert response.status_code == 302
     review = db.session.scalar(select(Review))
     assert response.headers["Location"].endswith(f"/reviews/{review.id}")
@@ -136,17 +136,17 @@ def test_building_a_period_again_shows_the_review_already_made(client, login_as,
     review = make_review()
     login_as("admin", locale="en")
     response = client.post("/reviews/new", data={
-        "kind": "weekly", "start": "2020-10-05", "end": "2020-10-11"}, follow_redirects=True)
+        "kind": "weekly", "start": "05/10/2020", "end": "11/10/2020"}, follow_redirects=True)
     assert "reviewed already" in response.get_data(as_text=True)
     assert count(Review) == 1 and response.request.path == f"/reviews/{review.id}"
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
-    ({"kind": "custom", "start": "2020-10-15", "end": "2020-10-01"}, "end", "must not end"),
-    ({"kind": "custom", "start": "2020-10-01", "end": "2020-12-01"}, "end", "today at the"),
-    ({"kind": "weekly", "start": "2020-10-06", "end": "2020-10-12"}, "start", "Monday to"),
-    ({"kind": "monthly", "start": "2020-09-01", "end": "2020-09-29"}, "start", "whole"),
-    ({"kind": "custom", "start": "01/10/2020", "end": "2020-10-05"}, "start", "valid date"),
+    ({"kind": "custom", "start": "15/10/2020", "end": "01/10/2020"}, "end", "must not end"),
+    ({"kind": "custom", "start": "01/10/2020", "end": "01/12/2020"}, "end", "today at the"),
+    ({"kind": "weekly", "start": "06/10/2020", "end": "12/10/2020"}, "start", "Monday to"),
+    ({"kind": "monthly", "start": "01/09/2020", "end": "29/09/2020"}, "start", "whole"),
+    ({"kind": "custom", "start": "01/10/2020", "end": "2020-10-05"}, "end", "as dd/mm/yyyy"),
     ({"kind": "yearly", "start": "2020-10-01", "end": "2020-10-05"}, "kind", "valid choice"),
 ])
 def test_bad_input_is_shown_on_the_field_and_builds_nothing(client, login_as, world, data,
@@ -162,7 +162,7 @@ def test_bad_input_is_shown_on_the_field_and_builds_nothing(client, login_as, wo
 def test_building_and_emailing_at_once(client, login_as, world):
     login_as("leader", email="hung@backan.gov.vn", locale="en")
     response = client.post("/reviews/new", data={
-        "kind": "custom", "start": "2020-10-01", "end": "2020-10-15", "send": "y"},
+        "kind": "custom", "start": "01/10/2020", "end": "15/10/2020", "send": "y"},
         follow_redirects=True)
     assert "2 e-mails queued" in response.get_data(as_text=True)
     assert sorted(db.session.scalars(select(OutboxMessage.recipient))) == [
@@ -184,7 +184,7 @@ def test_only_the_leadership_builds_or_emails(client, login_as, world, role):
     review = make_review()
     login_as(role, locale="en")
     assert client.get("/reviews/new").status_code == 403
-    assert client.post("/reviews/new", data={"kind": "custom", "start": "2020-10-01",
+    assert client.post("/reviews/new", data={"kind": "custom", "start": "01/10/2020",
                                               "end": "2020-10-05"}).status_code == 403
     assert client.post(f"/reviews/{review.id}/send").status_code == 403
     assert count(Review) == 1 and count(OutboxMessage) == 0

@@ -76,7 +76,7 @@ def test_unticking_the_due_day_reminder_turns_it_off(admin_client):
     ("target_share", "0", "Number must be between"),
     ("target_share", "150", "Number must be between"),
     ("target_share", "ba mươi", "Not a valid decimal value"),
-    ("target_on", "31/02/2021", "Enter the date as dd/mm/yyyy."),
+    ("target_on", "31/02/2021", "31/02/2021 does not exist."),
     ("reminder_days_before", "7, x", "separated by commas"),
     ("reminder_days_before", "0", "separated by commas"),
     ("reminder_overdue_every", "-1", "Number must be between"),

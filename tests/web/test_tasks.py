@@ -25,7 +25,7 @@ from tests.sheets import first_row, table
 TODAY = date(2020, 11, 20)
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
-LEVEL4 = {"to_level": "4", "effective_on": "2020-11-18", "online_processing": "y",
+LEVEL4 = {"to_level": "4", "effective_on": "18/11/2020", "online_processing": "y",
           "online_payment": "y", "online_result": "y"}
 
 
@@ -247,8 +247,8 @@ def test_the_whole_workflow(client, world, sign_in):
 
 @pytest.mark.parametrize("change, message", [
     ({"due_on": "19/11/2020"}, "The due date cannot be in the past."),
-    ({"due_on": "31/02/2021"}, "Enter the date as dd/mm/yyyy."),
-    ({"due_on": "soon"}, "Enter the date as dd/mm/yyyy."),
+    ({"due_on": "31/02/2021"}, "31/02/2021 does not exist."),
+    ({"due_on": "soon"}, "Write the date as dd/mm/yyyy."),
     ({"unit_id": "999999"}, "Unknown unit."),
     ({"title": "  "}, "This field is required."),
     ({"kind": "upgrade"}, "Choose at least one service to upgrade."),
@@ -256,7 +256,7 @@ def test_the_whole_workflow(client, world, sign_in):
 def test_new_task_bad_input(client, world, sign_in, change, message):
     sign_in(world["leader"])
     form = {"kind": "general", "title": "Tổ chức sơ kết", "unit_id": world["unit"].id,
-            "assignee_id": 0, "follower_id": 0, "due_on": "2020-12-20", "priority": "normal",
+            "assignee_id": 0, "follower_id": 0, "due_on": "20/12/2020", "priority": "normal",
             **change}
     response = client.post("/tasks/new", data=form)
     assert response.status_code == 200
@@ -267,7 +267,7 @@ def test_new_task_bad_input(client, world, sign_in, change, message):
 def test_new_task_with_a_service_of_another_unit(client, world, sign_in):
     sign_in(world["leader"])
     form = {"kind": "upgrade", "title": "Sai đơn vị", "unit_id": world["unit"].id,
-            "assignee_id": 0, "follower_id": 0, "due_on": "2020-12-20", "priority": "normal",
+            "assignee_id": 0, "follower_id": 0, "due_on": "20/12/2020", "priority": "normal",
             "services": [world["foreign"].id]}
     assert "does not belong to Sở Tư pháp" in text(client.post("/tasks/new", data=form))
     assert count(Task) == 2
@@ -343,7 +343,7 @@ def test_extension_refused_then_approved(app, client, world, sign_in):
     response = client.post(f"{url}/extensions/new", data={"requested_due_on": "10/12/2020",
                                                            "reason": "Chờ VNPT"})
     assert "The due date cannot be in the past." in text(response)
-    client.post(f"{url}/extensions/new", data={"requested_due_on": "2021-01-15",
+    client.post(f"{url}/extensions/new", data={"requested_due_on": "15/01/2021",
                                                "reason": "Chờ VNPT kết nối"})
     sign_in(world["leader"])
     assert "Extensions to decide" in text(client.get("/my-work"))

@@ -58,10 +58,10 @@ def task_count():
 
 
 def step1(world, **changes):
-    data = {"action": "next", "target_on": "2020-12-31", "due_on": "2020-12-15",
+    data = {"action": "next", "target_on": "31/12/2020", "due_on": "15/12/2020",
             "units": [world["a"].id, world["c"].id],
             "title": "Nâng cấp dịch vụ công lên mức độ 4", "priority": "high",
-            "doc_number": "1234/KH-UBND", "doc_date": "2020-10-01",
+            "doc_number": "1234/KH-UBND", "doc_date": "01/10/2020",
             "doc_title": "Kế hoạch nâng cao tỷ lệ DVCTT mức độ 4", "description": ""}
     data.update(changes)
     return data
@@ -89,13 +89,13 @@ class TestStepOne:
     def test_defaults_to_the_target_date(self, client, leader, world):
         page = text(client.get("/tasks/assign"))
         assert "Step 1 of 2" in page
-        assert input_value(page, "target_on") == "2020-12-31"
-        assert input_value(page, "due_on") == "2020-12-31"
+        assert input_value(page, "target_on") == "31/12/2020"
+        assert input_value(page, "due_on") == "31/12/2020"
         assert "Sở A" in page and "Sở C" in page
 
     @pytest.mark.parametrize(("changes", "message"), [
-        ({"due_on": "2020-11-19"}, "The due date cannot be in the past."),
-        ({"due_on": "31/02/2020"}, "Not a valid date value."),
+        ({"due_on": "19/11/2020"}, "The due date cannot be in the past."),
+        ({"due_on": "31/02/2020"}, "31/02/2020 does not exist."),
         ({"due_on": ""}, "This field is required."),
         ({"units": []}, "Choose at least one unit."),
         ({"units": [999_999]}, "Unknown unit."),
@@ -147,7 +147,7 @@ class TestCreate:
     def test_creates_one_task_per_unit_from_the_carried_fields(self, client, leader, world):
         s, a, c = world["s"], world["a"], world["c"]
         data = hidden_fields(self.review(client, world))
-        assert data["due_on"] == ["2020-12-15"]
+        assert data["due_on"] == ["15/12/2020"]
         data.update({"action": "create", f"services-{a.id}": [s["a3"].id, s["a1"].id],
                      f"follower-{a.id}": world["follower"].id, f"services-{c.id}": [s["c2"].id]})
         response = client.post("/tasks/assign", data=data)
@@ -196,7 +196,7 @@ class TestCreate:
     def test_the_final_post_checks_step_one_again(self, client, leader, world):
         s, a = world["s"], world["a"]
         data = hidden_fields(self.review(client, world))
-        data.update({"action": "create", "due_on": "2020-01-01",
+        data.update({"action": "create", "due_on": "01/01/2020",
                      f"services-{a.id}": [s["a3"].id]})
         before = task_count()
         page = text(client.post("/tasks/assign", data=data))

@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     PasswordField,
     SelectField,
     StringField,
@@ -15,7 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from taskforce.models import Role, UnitKind
 from taskforce.services.accounts import UserDraft
 from taskforce.services.units import UnitDraft
-from taskforce.web.forms import BaseForm, WholeNumberField, record_id
+from taskforce.web.forms import BaseForm, DayField, WholeNumberField, record_id
 
 
 def _unit_choices(units, empty):
@@ -94,8 +93,8 @@ class AuditFilterForm(BaseForm):
                          validators=[Optional(), Length(max=60)])
     object_type = SelectField(_l("Object"), choices=[], default="")
     unit = SelectField(_l("Unit"), coerce=record_id, choices=[], default=0)
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DayField(_l("From"), validators=[Optional()])
+    date_to = DayField(_l("To"), validators=[Optional()])
 
     def fill_choices(self, users, units, object_types):
         self.actor.choices = [(0, _l("Anyone"))] + [(u.id, u.full_name) for u in users]

@@ -2,18 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from taskforce.services.catalog import PREREQUISITES
-from taskforce.web.forms import BaseForm
+from taskforce.web.forms import BaseForm, DayField
 from taskforce.web.helpers import class_choices
 
 
 class ClaimForm(BaseForm):
     to_level = SelectField(_l("New level"), coerce=int, choices=[])
-    effective_on = DateField(_l("In effect since"), validators=[InputRequired()])
+    effective_on = DayField(_l("In effect since"), validators=[InputRequired()])
     online_processing = BooleanField(_l("Dossiers are submitted and processed online"))
     online_payment = BooleanField(
         _l("Fees are paid online (required when the procedure charges a fee)"))

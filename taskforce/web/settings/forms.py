@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     StringField,
     SubmitField,
@@ -11,9 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from taskforce.web.forms import BaseForm, WholeNumberField
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+from taskforce.web.forms import BaseForm, DayField, WholeNumberField
 
 
 def _percent(label):
@@ -27,13 +24,11 @@ def _working_days(label):
 
 class SettingsForm(BaseForm):
     target_share = _percent(_l("Target share of services at level 4 (%)"))
-    target_on = DateField(_l("Date by which the target must be reached"), format=DATE_FORMATS,
-                          invalid_value_message=_l("Enter the date as dd/mm/yyyy."),
-                          validators=[Optional()])
+    target_on = DayField(_l("Date by which the target must be reached"),
+                         validators=[Optional()])
     national_share = _percent(_l("National share for comparison (%)"))
-    class_switch_on = DateField(
-        _l("Classes named “full online” / “partial online” from"), format=DATE_FORMATS,
-        invalid_value_message=_l("Enter the date as dd/mm/yyyy."), validators=[Optional()])
+    class_switch_on = DayField(
+        _l("Classes named “full online” / “partial online” from"), validators=[Optional()])
     reminder_days_before = StringField(
         _l("Remind this many working days before the due date (comma separated)"),
         validators=[Optional(), Length(max=100)])

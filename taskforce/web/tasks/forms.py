@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
-    DateField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -13,33 +12,20 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from taskforce.models import Priority, TaskKind, TaskStatus
 from taskforce.services.tasks import TaskDraft
 from taskforce.web.catalog.forms import ClaimForm
-from taskforce.web.forms import BaseForm, WholeNumberField, record_id
+from taskforce.web.forms import BaseForm, DayField, WholeNumberField, record_id
 
-# Dates are typed and shown as dd/mm/yyyy whatever the browser's language (a date picker
-# would follow the browser's); ISO dates are accepted too.
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 KIND_CHOICES = [SelectChoice(TaskKind.GENERAL.value, _l("General task")),
                 SelectChoice(TaskKind.UPGRADE.value, _l("Upgrade services to level 4"))]
 PRIORITY_CHOICES = [SelectChoice(value, words) for value, words in Priority.choices()]
 
 
-class LocalDateField(DateField):
-    """A date typed as dd/mm/yyyy in a plain text box."""
-
-    widget = TextInput()
-
-
 def _date(label, required=False):
-    return LocalDateField(label, format=DATE_FORMATS,
-                          invalid_value_message=_l("Enter the date as dd/mm/yyyy."),
-                          validators=[InputRequired()] if required else [Optional()],
-                          render_kw={"placeholder": _l("dd/mm/yyyy"), "autocomplete": "off",
-                                     "inputmode": "numeric"})
+    return DayField(label, validators=[InputRequired()] if required else [Optional()])
 
 
 def _choices(pairs):

@@ -1,23 +1,25 @@
 """Forms of the assignment wizard: the shared fields of step 1, the per-unit choices of step 2."""
 
+from datetime import date
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from taskforce.models import Priority
 from taskforce.services.assignment import Choice, Common
 from taskforce.services.errors import DomainError
-from taskforce.web.forms import BaseForm, record_id
+from taskforce.web.forms import BaseForm, DayField, record_id
 
 
 class WizardForm(BaseForm):
     """Step 1, carried in hidden fields through step 2 and checked again at the end."""
 
-    target_on = DateField(_l("Target date (the share to reach by then)"),
+    target_on = DayField(_l("Target date (the share to reach by then)"),
                           validators=[Optional()])
-    # InputRequired, not DataRequired: a typed non-date must read "not a valid date".
-    due_on = DateField(_l("Due date of the tasks"), validators=[InputRequired()])
+    # InputRequired, not DataRequired: a typed non-date must say what is wrong with it.
+    due_on = DayField(_l("Due date of the tasks"), validators=[InputRequired()])
     units = SelectMultipleField(_l("Units"), coerce=record_id, choices=[],
                                 validate_choice=False)
     title = StringField(_l("Title of each task (the unit's name is added)"),
@@ -25,7 +27,7 @@ class WizardForm(BaseForm):
     priority = SelectField(_l("Priority"), choices=[], default=Priority.NORMAL)
     doc_number = StringField(_l("Directive document: number"),
                              validators=[Optional(), Length(max=100)])
-    doc_date = DateField(_l("Directive document: date"), validators=[Optional()])
+    doc_date = DayField(_l("Directive document: date"), validators=[Optional()])
     doc_title = StringField(_l("Directive document: title"),
                             validators=[Optional(), Length(max=500)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
@@ -53,7 +55,9 @@ class WizardForm(BaseForm):
                      "doc_title", "description"):
             value = getattr(self, name).data
             if value:
-                pairs.append((name, value.isoformat() if hasattr(value, "isoformat") else value))
+                # A date as the form reads it back: dd/mm/yyyy.
+                pairs.append((name, value.strftime("%d/%m/%Y") if isinstance(value, date)
+                              else value))
         pairs.extend(("units", unit_id) for unit_id in self.units.data or ())
         return pairs
 
