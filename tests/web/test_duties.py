@@ -137,6 +137,10 @@ def test_the_leader_accepts_with_a_shortfall_and_a_reason(client, login_as, unit
     page = client.get(f"/tasks/{task.id}").text
     assert 'id="shortfall"' in page and "Hai dịch vụ chờ Bộ Tài chính" in page
     assert "Accepted with a shortfall: 1 of 3 services verified at level 4" in page
+    # Its class, on the task page and the unit's: done with a shortfall, not done on time.
+    assert "Done with a shortfall" in page and "Done on time" not in page
+    unit_page = client.get(f"/units/{unit.id}").text
+    assert "Done with a shortfall" in unit_page
     assert leader.id == db.session.scalar(select(AuditEvent.actor_id).where(
         AuditEvent.action == "task.accept_shortfall"))
 

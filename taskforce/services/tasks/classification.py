@@ -7,11 +7,11 @@ as done on time, whatever its dates.
 
 from sqlalchemy import and_, case, func, null, or_, select
 
-from taskforce.models import Task, TaskStatus
+from taskforce.models import Task, TaskClass, TaskStatus
 
-# Its words and badge are TaskClass.DONE_SHORT's (models/enums.py).
-DONE_SHORT = "done_short"
-CLASSES = ("done_on_time", "done_late", DONE_SHORT, "open_on_time", "open_overdue")
+DONE_SHORT = TaskClass.DONE_SHORT.value
+# The classes in the order they are shown, as the plain strings stored in review snapshots.
+CLASSES = tuple(klass.value for klass in TaskClass)
 
 
 def classify(task, today):
