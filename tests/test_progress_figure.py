@@ -15,12 +15,13 @@ from openpyxl import load_workbook
 
 from taskforce.extensions import db
 from taskforce.models import Role, TaskKind
-from taskforce.services import reviews, tasks
+from taskforce.services import review_exports, reviews, tasks
 from taskforce.services.mail.delivery import deliver_pending
 from taskforce.services.mail.transports import SMTPTransport
 from taskforce.services.reminders import plan_reminders
 from taskforce.services.tasks.progress import progress_expr, progress_of
 from tests import factories
+from tests.sheets import table
 from tests.smtp_server import Handler, SMTPServer
 
 NOW = datetime(2020, 11, 16, 1, 0, tzinfo=UTC)
@@ -60,8 +61,8 @@ def test_page_list_export_and_reminder_show_the_same_figure(app, client, login_a
     listed = client.get("/tasks?q=Nâng cấp 3").text
     assert f">{figure} %</span>" in listed and ">70 %<" not in listed
     sheet = load_workbook(BytesIO(client.get("/tasks/export.xlsx").data)).active
-    header = [cell.value for cell in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == task.id)
+    header, *rows = table(sheet)
+    row = next(r for r in rows if r[0] == task.id)
     assert row[header.index("Tiến độ (%)")] == figure
 
     plan_reminders(db.session, today=TODAY, now=NOW)
@@ -84,3 +85,7 @@ def test_page_list_export_and_reminder_show_the_same_figure(app, client, login_a
     assert (item["id"], item["progress"]) == (task.id, figure)
     page = client.get(f"/reviews/{review.id}").text
     assert f"<td>{figure} %</td>" in page
+    book = load_workbook(BytesIO(review_exports.review_xlsx(review)))
+    due_soon = next(sheet for sheet in book.worksheets if sheet.title.startswith("Đến hạn"))
+    header, *rows = table(due_soon)
+    assert [(row[0], row[header.index("Tiến độ (%)")]) for row in rows] == [(task.title, figure)]
