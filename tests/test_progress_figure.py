@@ -86,6 +86,6 @@ def test_page_list_export_and_reminder_show_the_same_figure(app, client, login_a
     page = client.get(f"/reviews/{review.id}").text
     assert f"<td>{figure} %</td>" in page
     book = load_workbook(BytesIO(review_exports.review_xlsx(review)))
-    due_soon = next(sheet for sheet in book.worksheets if sheet.title.startswith("Đến hạn"))
+    due_soon = next(sheet for sheet in book.worksheets if sheet.title == "Sắp đến hạn")
     header, *rows = table(due_soon)
     assert [(row[0], row[header.index("Tiến độ (%)")]) for row in rows] == [(task.title, figure)]
