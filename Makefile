@@ -54,9 +54,11 @@ chromium:
 translations: install
 	$(VENV)/bin/pybabel -q compile -d taskforce/translations -D messages
 
-# For developers: pull new texts from the code into the catalogs.
+# For developers: pull new texts from the code into the catalogs. Babel skips folders named
+# _* unless told which to ignore: templates/_macros holds texts too.
 messages: install
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k N_ --no-location -w 100 \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k N_ --ignore-dirs ".* __pycache__" \
+		--no-location -w 100 \
 		--sort-output -o taskforce/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -i taskforce/translations/messages.pot \
 		-d taskforce/translations -D messages --no-fuzzy-matching -w 100
