@@ -69,6 +69,9 @@ RULES = {
     "units.manage": frozenset({ADMIN}),
     # See and renew the secret address of a unit's calendar feed (those who act for it).
     "units.feed": frozenset({ADMIN, LEADER, MEMBER, OFFICER}),
+    # Set the language and digest choice of a unit's addresses: administrators, and the
+    # unit's own officers.
+    "units.mail": frozenset({ADMIN, OFFICER}),
     "settings.manage": frozenset({ADMIN}),
     "outbox.view": frozenset({ADMIN}),
     "audit.view": frozenset({ADMIN, LEADER}),
@@ -258,6 +261,7 @@ OWNERSHIP = {
     "units.tasks": _unit_tasks_visible,
     "evidence.view": _evidence_visible,
     "units.feed": _acts_for_unit,
+    "units.mail": _acts_for_unit,
     "claims.decide": _not_own_claim,
 }
 
@@ -285,6 +289,7 @@ SQL_OWNERSHIP = {
     "units.tasks": _unit_tasks_visible_sql,
     "evidence.view": _evidence_visible_sql,
     "units.feed": _acts_for_unit_sql,
+    "units.mail": _acts_for_unit_sql,
     "claims.decide": _not_own_claim_sql,
 }
 

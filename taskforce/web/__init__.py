@@ -4,6 +4,7 @@ from taskforce.web.admin import bp as admin_bp
 from taskforce.web.auth import bp as auth_bp
 from taskforce.web.catalog import bp as catalog_bp
 from taskforce.web.dashboard import bp as dashboard_bp
+from taskforce.web.mail import bp as mail_bp
 from taskforce.web.notifications import bp as notifications_bp
 from taskforce.web.outbox import bp as outbox_bp
 from taskforce.web.plans import bp as plans_bp
@@ -28,4 +29,5 @@ BLUEPRINTS = [
     outbox_bp,
     settings_bp,
     tokens_bp,
+    mail_bp,
 ]

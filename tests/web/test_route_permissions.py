@@ -37,6 +37,10 @@ ROUTES = {
     # One's own API tokens; revoking without a token of one's own goes back to the list.
     "tokens.index": ("GET", "/account/tokens", EVERYONE),
     "tokens.revoke": ("GET", "/account/tokens/revoke", EVERYONE),
+    # One's own address's e-mail choices; a unit's addresses' by its officers and admins (the
+    # world's unit is not the logged-in officer's).
+    "mail.mine": ("GET", "/account/mail", EVERYONE),
+    "mail.unit": ("GET", "/units/{unit}/mail", {"admin"}),
     "dashboard.home": ("GET", "/", PUBLIC),
     "dashboard.index": ("GET", "/dashboard", EVERYONE),
     "dashboard.trend_svg": ("GET", "/dashboard/trend.svg", EVERYONE),
