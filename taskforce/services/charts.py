@@ -47,7 +47,8 @@ TARGET_COLOR = "#dc3545"
 BEHIND_COLOR = "#fd7e14"
 REACHED_COLOR = "#198754"
 NAME_LENGTH = 40
-MAX_TICKS = 12
+MAX_TICKS = 8
+MIN_TICK_GAP = 20  # days at least between two labelled points
 # No creator, date or licence block: the SVG carries no address and is the same each time.
 _SVG_METADATA = {"Creator": None, "Date": None, "Type": None, "Format": None}
 _PNG_METADATA = {"Software": None}
@@ -89,23 +90,46 @@ def _target_label(labels, target):
     return labels.get("target", "") or f"{target:.0%}"
 
 
+def plotted(points):
+    """The points a trend chart draws: from the first month with data on (``points`` as
+    ``(on, verified, claimed[, services])``; a point whose services count is 0 comes before
+    the catalog held any, and is left out rather than drawn as a 0 % month and a cliff)."""
+    points = list(points)
+    first = next((i for i, point in enumerate(points)
+                  if len(point) < 4 or point[3]), len(points))
+    return [tuple(point[:3]) for point in points[first:]]
+
+
+def date_ticks(days, most=MAX_TICKS):
+    """``(day, label)`` of the ticks to show: the last point always, then every few back so
+    that at most ``most`` are labelled; mm/yyyy at a month end, else the day. A tick closer
+    than MIN_TICK_GAP days to the one after it (a month end just before a mid-month last
+    point) is left out, so labels never overlap."""
+    days = list(days)
+    step = max(1, math.ceil(len(days) / most))
+    shown = []
+    for day in reversed(days[::-1][::step][::-1]):
+        if not shown or (shown[-1] - day).days >= MIN_TICK_GAP:
+            shown.append(day)
+    shown.reverse()
+    return [(day, day.strftime("%m/%Y" if (day + timedelta(days=1)).day == 1 else "%d/%m/%Y"))
+            for day in shown]
+
+
 def _date_ticks(ax, days):
-    """A tick at every point, or every few when many: mm/yyyy at a month end, else the day."""
-    step = max(1, math.ceil(len(days) / MAX_TICKS))
-    shown = days[::-1][::step][::-1]
-    ax.set_xticks(shown, [day.strftime("%m/%Y" if (day + timedelta(days=1)).day == 1
-                                       else "%d/%m/%Y") for day in shown])
+    ticks = date_ticks(days)
+    ax.set_xticks([day for day, _label in ticks], [label for _day, label in ticks])
 
 
 def trend_chart(points, target, fmt="svg", labels=None):
     """A line of the verified share month by month against a dashed target line.
 
-    ``points`` are ``(on, share_verified, share_claimed)``; ``labels`` holds the
-    already translated texts: ``title``, ``verified``, ``claimed`` (drawn when given)
-    and ``target``.
+    ``points`` are ``(on, share_verified, share_claimed[, services])``, drawn from the first
+    with services (:func:`plotted`); ``labels`` holds the already translated texts:
+    ``title``, ``verified``, ``claimed`` (drawn when given) and ``target``.
     """
     spec = {"points": [[on.isoformat(), float(verified), float(claimed)]
-                       for on, verified, claimed in points],
+                       for on, verified, claimed in plotted(points)],
             "target": float(target), "labels": dict(labels or {})}
     return draw("trend", spec, fmt)
 
@@ -150,7 +174,7 @@ def _draw_trend(spec, fmt):
     if labels.get("title"):
         ax.set_title(_clean(labels["title"], 120), loc="left")
     ax.legend(loc="upper left", frameon=False)
-    fig.autofmt_xdate(rotation=30)
+    fig.autofmt_xdate(rotation=45)
     return _render(fig, fmt)
 
 

@@ -53,6 +53,7 @@ class TrendPoint(NamedTuple):
     on: date
     share_verified: float
     share_claimed: float
+    services: int = 0  # none: the catalog did not hold the province's services yet
 
 
 @dataclass
@@ -343,10 +344,10 @@ def _trend_points(session, ends):
         # PostgreSQL may hand the counts back as Decimal; the shares must be floats.
         services = int(row.services) if row is not None else 0
         if not services:
-            points.append(TrendPoint(on, 0.0, 0.0))
+            points.append(TrendPoint(on, 0.0, 0.0, 0))
         else:
             points.append(TrendPoint(on, int(row.level4_verified) / services,
-                                     int(row.level4) / services))
+                                     int(row.level4) / services, services))
     return tuple(points)
 
 

@@ -166,7 +166,7 @@ def build_snapshot(session, *, kind, start, end, now, today=None):
                    for unit, fig in kpi.furthest_behind(per_unit, BEHIND_COUNT)],
         "tasks": _class_totals(by_class),
         "trend": [{"on": p.on.isoformat(), "verified": round(p.share_verified, 4),
-                   "claimed": round(p.share_claimed, 4)}
+                   "claimed": round(p.share_claimed, 4), "services": p.services}
                   for p in kpi.monthly_trend(session, kpi.trend_start(end, TREND_MONTHS), end)],
         "signer": _signer(session),
     }
@@ -338,8 +338,9 @@ def readable(snapshot):
 
 
 def trend_points(snapshot):
-    """The stored trend as ``(on, share_verified, share_claimed)`` points for a chart."""
-    return [(date.fromisoformat(p["on"]), p["verified"], p["claimed"])
+    """The stored trend as ``(on, share_verified, share_claimed, services)`` points for a
+    chart (a review made before the count was kept counts its points as holding data)."""
+    return [(date.fromisoformat(p["on"]), p["verified"], p["claimed"], p.get("services", 1))
             for p in snapshot.get("trend", [])]
 
 
