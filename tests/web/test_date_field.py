@@ -151,9 +151,8 @@ def test_a_date_box_is_a_text_box_with_a_calendar(leader):
     assert "/static/datepicker.js" in page
 
 
-# The plan pages (web/plans, another change under way) still use the browser's picker: listed
-# here until they take DayField, and the test fails once they do, so the list is emptied.
-NOT_YET = {"plans.create", "plans.detail", "plans.edit"}
+# Pages still using the browser's picker (none: the plan pages took DayField too).
+NOT_YET = set()
 
 
 def test_no_page_has_a_browser_date_picker(dated_app, leader, world):

@@ -44,11 +44,11 @@ def counts():
 
 def form_data(**overrides):
     data = {"code": "KH-MOI", "name": "Kế hoạch mới", "basis_number": "01/KH-UBND",
-            "basis_date": "2020-01-02", "starts_on": "2020-01-01", "ends_on": "2020-12-31",
+            "basis_date": "02/01/2020", "starts_on": "01/01/2020", "ends_on": "31/12/2020",
             "indicators-0-code": "L4", "indicators-0-name": "Dịch vụ mức độ 4",
             "indicators-0-measure": "share_at_class", "indicators-0-min_level": "4",
             "indicators-0-verified_only": "y", "indicators-0-months": "12",
-            "indicators-0-target": "30,5", "indicators-0-target_on": "2020-12-31"}
+            "indicators-0-target": "30,5", "indicators-0-target_on": "31/12/2020"}
     for index in range(1, 6):
         data[f"indicators-{index}-min_level"] = "4"
     data.update(overrides)
@@ -107,18 +107,20 @@ BAD = {
                       "indicators-0-measure": "", "indicators-0-target": "",
                       "indicators-0-target_on": ""}, "Kế hoạch cần có ít nhất một chỉ tiêu."),
     "a target over 100 %": ({"indicators-0-target": "150"}, "từ 0 đến 100 %"),
-    "a target date before the start": ({"indicators-0-target_on": "2019-12-31"},
+    "a target date before the start": ({"indicators-0-target_on": "31/12/2019"},
                                        "trước ngày bắt đầu kế hoạch"),
     "a measure without data": ({"indicators-0-measure": "online_dossiers"},
                                "chưa có dữ liệu"),
     "two indicators with one code": ({"indicators-2-code": "L4", "indicators-2-name": "Lại",
                                       "indicators-2-measure": "share_at_class",
                                       "indicators-2-target": "40",
-                                      "indicators-2-target_on": "2020-12-31"},
+                                      "indicators-2-target_on": "31/12/2020"},
                                      "cùng mã"),
     "a taken code": ({"code": "kh-2021"}, "Đã có kế hoạch khác dùng mã này."),
     "an unknown measure": ({"indicators-0-measure": "happiness"}, "Not a valid choice"),
     "a target that is not a number": ({"indicators-0-target": "ba mươi"}, "float"),
+    "a day that does not exist": ({"indicators-0-target_on": "30/02/2020"}, "30/02/2020"),
+    "a start in ISO, not dd/mm/yyyy": ({"starts_on": "2020-01-01"}, "dd/mm/yyyy"),
 }
 
 
@@ -143,7 +145,7 @@ def test_the_form_shows_a_plan_and_saves_an_edit(client, login_as, world):
     html = client.get(f"/plans/{world['first']}/edit").get_data(as_text=True)
     assert 'value="KH-2020"' in html and 'value="50.0"' in html
     response = client.post(f"/plans/{world['first']}/edit", data=form_data(
-        code="KH-2020", **{"indicators-0-target2": "60", "indicators-0-target2_on": "2020-06-30"}))
+        code="KH-2020", **{"indicators-0-target2": "60", "indicators-0-target2_on": "30/06/2020"}))
     assert response.status_code == 302
     plan = db.session.get(Plan, world["first"])
     assert [m.target_value for m in plan.indicators[0].milestones] == [0.6, 0.305]

@@ -6,7 +6,6 @@ import re
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -19,7 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from taskforce.services import measures
 from taskforce.services.plans import IndicatorDraft, MilestoneDraft, PlanDraft
-from taskforce.web.forms import BaseForm, WholeNumberField, strip_controls
+from taskforce.web.forms import BaseForm, DayField, WholeNumberField, strip_controls
 
 INDICATOR_ROWS = 6
 _NESTED = re.compile(r"indicators-(\d+)-(\w+)")
@@ -51,11 +50,11 @@ class IndicatorForm(Form):
     months = WholeNumberField(_l("Window (months)"), default=12,
                               validators=[Optional(), NumberRange(min=1, max=36)])
     target = PercentField(_l("Target (%)"), validators=[Optional()])
-    target_on = DateField(_l("by"), validators=[Optional()])
+    target_on = DayField(_l("by"), validators=[Optional()])
     target2 = PercentField(_l("Then (%)"), validators=[Optional()])
-    target2_on = DateField(_l("by"), validators=[Optional()])
+    target2_on = DayField(_l("by"), validators=[Optional()])
     target3 = PercentField(_l("Then (%)"), validators=[Optional()])
-    target3_on = DateField(_l("by"), validators=[Optional()])
+    target3_on = DayField(_l("by"), validators=[Optional()])
 
     def slots(self):
         """The (value, date) fields of the row's dated targets."""
@@ -91,9 +90,9 @@ class PlanForm(BaseForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=300)])
     basis_number = StringField(_l("Legal basis: document number"),
                                validators=[Optional(), Length(max=100)])
-    basis_date = DateField(_l("Legal basis: date"), validators=[Optional()])
-    starts_on = DateField(_l("Starts on"), validators=[InputRequired()])
-    ends_on = DateField(_l("Ends on"), validators=[InputRequired()])
+    basis_date = DayField(_l("Legal basis: date"), validators=[Optional()])
+    starts_on = DayField(_l("Starts on"), validators=[InputRequired()])
+    ends_on = DayField(_l("Ends on"), validators=[InputRequired()])
     indicators = FieldList(FormField(IndicatorForm), min_entries=INDICATOR_ROWS,
                            max_entries=INDICATOR_ROWS)
     submit = SubmitField(_l("Save"))
