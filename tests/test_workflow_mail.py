@@ -330,3 +330,16 @@ def test_links_follow_the_port_flask_run_serves(make_app):
         "http://tct.example.vn"
     assert make_app(BASE_URL="https://dvc.backan.gov.vn").config["BASE_URL"] == \
         "https://dvc.backan.gov.vn"
+
+
+def test_a_unit_address_reads_its_reminders_in_its_chosen_language(world, smtp):
+    workflow.save_preference(db.session, "van-thu@stp.test", locale="en", mode="digest",
+                             actor=world["officer"], now=NOW, unit=world["unit"])
+    factories.task(world["unit"], due_on=MONDAY, title="Nộp báo cáo")
+    db.session.commit()
+    plan_reminders(db.session, today=MONDAY, now=NOW)
+    db.session.commit()
+    deliver(smtp)
+    subjects = {item.rcpt_tos[0]: subject(item) for item in smtp.received}
+    assert subjects["van-thu@stp.test"].startswith("Reminder: 1 task")
+    assert subjects["dau-moi@stp.test"].startswith("Nhắc việc: 1 nhiệm vụ")

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from taskforce.models import (
+    MailPreference,
     Member,
     Notification,
     OutboxMessage,
@@ -407,13 +408,19 @@ def _sent_today(session, today):
 
 
 def _accounts(session, addresses):
-    """``{address: (user_id, locale)}`` for the addresses that belong to an account."""
+    """``{address: (user_id, locale)}`` for the addresses that belong to an account or chose
+    a language (a unit's address on its e-mail page): the chosen language first."""
     found = {}
     for start in range(0, len(addresses), CHUNK):
         chunk = addresses[start:start + CHUNK]
         rows = session.execute(select(User.id, func.lower(User.email), User.locale)
                                .where(func.lower(User.email).in_(chunk)))
         found.update({email: (user_id, locale) for user_id, email, locale in rows})
+        chosen = session.execute(select(MailPreference.address, MailPreference.locale)
+                                 .where(MailPreference.address.in_(chunk),
+                                        MailPreference.locale.is_not(None)))
+        for address, locale in chosen:
+            found[address] = (found.get(address, (None, None))[0], locale)
     return found
 
 

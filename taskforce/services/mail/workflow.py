@@ -35,6 +35,8 @@ WORKFLOW_KIND = "workflow"
 DIGEST_KIND = "digest"
 EMAILED = frozenset({"assigned", "returned", "accepted", "cancelled", "extension_asked",
                      "extension_decided", "claim_verified", "claim_returned"})
+# Addresses per IN list, well under the bound-parameter limits of SQLite and PostgreSQL.
+CHUNK = 500
 # The PostgreSQL advisory lock that makes concurrent digest passes wait for each other.
 DIGEST_LOCK = 0x7A5C0002
 
@@ -102,11 +104,14 @@ def choices(session, addresses):
     if not addresses:
         return {}
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    accounts = {email: (user_id, locale) for user_id, email, locale in session.execute(
-        select(User.id, func.lower(User.email), User.locale)
-        .where(func.lower(User.email).in_(addresses)))}
-    preferences = {row.address: row for row in session.scalars(
-        select(MailPreference).where(MailPreference.address.in_(addresses)))}
+    accounts, preferences = {}, {}
+    for start in range(0, len(addresses), CHUNK):
+        chunk = addresses[start:start + CHUNK]
+        accounts.update({email: (user_id, locale) for user_id, email, locale in session.execute(
+            select(User.id, func.lower(User.email), User.locale)
+            .where(func.lower(User.email).in_(chunk)))})
+        preferences.update({row.address: row for row in session.scalars(
+            select(MailPreference).where(MailPreference.address.in_(chunk)))})
     found = {}
     for address in addresses:
         user_id, user_locale = accounts.get(address, (None, None))
@@ -268,8 +273,7 @@ def send_digests(session, *, today, now):
     if not waiting:
         return 0
     keys = {address: digest_key(address, today) for address in waiting}
-    done = set(session.scalars(select(OutboxMessage.dedupe_key)
-                               .where(OutboxMessage.dedupe_key.in_(list(keys.values())))))
+    done = set(_message_ids(session, list(keys.values())))
     chosen = choices(session, waiting)
     rows = []
     for address, entries in waiting.items():
@@ -284,15 +288,22 @@ def send_digests(session, *, today, now):
                      "state": OutboxState.PENDING, "attempts": 0, "next_attempt_at": now,
                      "created_at": now})
     made = outbox.queue(session, rows)
-    ids = dict(session.execute(select(OutboxMessage.dedupe_key, OutboxMessage.id)
-                               .where(OutboxMessage.dedupe_key.in_([r["dedupe_key"]
-                                                                    for r in rows]))).all())
+    ids = _message_ids(session, [row["dedupe_key"] for row in rows])
     # The pass holds the lock taken above: the entries it read are its own to mark.
     for row in rows:
         for entry in waiting[row["recipient"]]:
             entry.outbox_id = ids[row["dedupe_key"]]
     session.flush()
     return made
+
+
+def _message_ids(session, keys):
+    """``{dedupe key: outbox id}`` of the messages queued under ``keys``."""
+    found = {}
+    for start in range(0, len(keys), CHUNK):
+        found.update(session.execute(select(OutboxMessage.dedupe_key, OutboxMessage.id).where(
+            OutboxMessage.dedupe_key.in_(keys[start:start + CHUNK]))).all())
+    return found
 
 
 def _render_digest(entries, today):
