@@ -12,9 +12,6 @@ from taskforce.models import AuditEvent, Unit
 from taskforce.services import bounds
 from taskforce.services.errors import DomainError
 
-# Keys whose list value is a set of items rather than an [old, new] pair.
-LIST_KEYS = frozenset({"services", "codes", "files", "tasks", "units"})
-
 
 @dataclass
 class Filters:
@@ -74,23 +71,3 @@ def unit_names(session, events):
         return {}
     return dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
 
-
-def _text(value):
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value)
-    return "—" if value is None or value == "" else str(value)
-
-
-def describe_changes(changes):
-    """[(field, text)] of an event's changes; an [old, new] pair reads "old → new"."""
-    if not isinstance(changes, dict):
-        return [("", _text(changes))] if changes else []
-    lines = []
-    for key, value in changes.items():
-        if isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS:
-            lines.append((key, f"{_text(value[0])} → {_text(value[1])}"))
-        else:
-            lines.append((key, _text(value)))
-    return lines

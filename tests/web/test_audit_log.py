@@ -63,7 +63,9 @@ class TestPage:
                                           "catalog.import")]
         assert order == sorted(order)
         assert "Phạm Duy Hưng" in page and "Hà Văn Tiến" in page and "the system" in page
-        assert "new → in_progress" in page
+        assert "New → In progress" in page
+        assert "Phạm Duy Hưng created the task “Nâng cấp 5 DVC”." in page
+        assert "The system imported the service catalog (Nhập danh mục)." in page
         assert "— → vp@bacban.gov.vn" in page
         assert "1.001, 1.002" in page
         assert f'href="/tasks/{world["task"].id}"' in page

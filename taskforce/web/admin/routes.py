@@ -7,7 +7,7 @@ from flask_login import current_user
 from taskforce.extensions import db
 from taskforce.models import Unit, User
 from taskforce.permissions import get_or_404, require
-from taskforce.services import accounts, audit_log, clock, units
+from taskforce.services import accounts, audit_log, audit_words, clock, units
 from taskforce.web.admin import bp
 from taskforce.web.admin.forms import OBJECT_LABELS, AuditFilterForm, UnitForm, UserForm
 from taskforce.web.submit import attempt, submit
@@ -97,5 +97,6 @@ def audit():
     page = paginate(db, _audit_query(form))
     return render_template("admin/audit.html", form=form, page=page,
                            unit_names=audit_log.unit_names(db.session, page.items),
-                           describe_changes=audit_log.describe_changes,
+                           describe_changes=audit_words.describe_changes,
+                           sentence=audit_words.sentence,
                            object_labels=OBJECT_LABELS)
