@@ -86,7 +86,7 @@ def by_code(session, code):
 # Checking a draft -------------------------------------------------------------------------------
 
 def _guard(actor):
-    if actor is not None and not can(actor, "plans.manage"):
+    if actor is None or not can(actor, "plans.manage"):
         raise PermissionDenied(_("You may not change plans."))
 
 

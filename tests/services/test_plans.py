@@ -127,6 +127,17 @@ def test_a_plan_code_is_taken_once(world):
     assert error.value.field == "code"
 
 
+def test_no_actor_changes_no_plan(world):
+    with pytest.raises(PermissionDenied):
+        plans.create_plan(db.session, draft(), actor=None)
+
+
+def test_an_inactive_leader_changes_no_plan(world):
+    world["leader"].active = False
+    with pytest.raises(PermissionDenied):
+        plans.create_plan(db.session, draft(), actor=world["leader"])
+
+
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.VIEWER, Role.UNIT_OFFICER])
 def test_only_leaders_and_admins_change_plans(world, role):
     someone = factories.user(role)
