@@ -188,3 +188,19 @@ def test_only_the_leadership_builds_or_emails(client, login_as, world, role):
                                               "end": "2020-10-05"}).status_code == 403
     assert client.post(f"/reviews/{review.id}/send").status_code == 403
     assert count(Review) == 1 and count(OutboxMessage) == 0
+
+
+def test_a_target_exceeded_says_by_how_many_never_a_negative_count(client, login_as, world):
+    for _ in range(12):
+        service = factories.service(world, level=3, listed_on=date(2020, 1, 1))
+        factories.level_change(service, 4, date(2020, 10, 6))
+    db.session.commit()
+    review = make_review()
+    province = review.snapshot["province"]
+    needed = -(-round(review.snapshot["target"] * province["services"] * 1000) // 1000)
+    beyond = province["level4_verified"] - needed
+    assert province["to_target"] == 0 and beyond > 0
+    login_as("viewer", locale="vi")
+    html = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert f'<span class="text-success" id="beyond-target">Vượt mục tiêu {beyond} dịch vụ</span>' \
+        in html
