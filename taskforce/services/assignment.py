@@ -27,6 +27,7 @@ from taskforce.models import (
 )
 from taskforce.services import audit, kpi, settings, tasks
 from taskforce.services.errors import DomainError, PermissionDenied
+from taskforce.services.tasks.validation import TITLE_MAX
 from taskforce.services.text import clean
 
 USAGE_MONTHS = 12
@@ -66,6 +67,11 @@ class UnitPlan:
     @property
     def suggested_ids(self):
         return {c.service.id for c in self.candidates[: self.suggested]}
+
+    @property
+    def lacking(self):
+        """How many services the quota asks for beyond those the unit has left to assign."""
+        return max(0, self.quota - self.in_open_tasks - len(self.candidates))
 
 
 @dataclass
@@ -168,9 +174,14 @@ def default_followers(session, unit_ids):
     return found
 
 
-def plan(session, *, unit_ids, today, target=None):
-    """For each chosen unit: figures as of today, quota, candidates and default follower."""
+def plan(session, *, unit_ids, today, target=None, title=None):
+    """For each chosen unit: figures as of today, quota, candidates and default follower.
+
+    With ``title``, each unit's task title is checked first (see ``check_titles``).
+    """
     units = load_units(session, unit_ids)
+    if title is not None:
+        check_titles(title, units)
     ids = [u.id for u in units]
     target = settings.target_share(session) if target is None else target
     _, per_unit = kpi.compute(session, today, target)
@@ -190,6 +201,21 @@ def plan(session, *, unit_ids, today, target=None):
 def task_title(title, unit):
     """The title of one unit's task: the common title and the unit's name."""
     return _("%(title)s – %(unit)s", title=clean(title), unit=unit.name)
+
+
+def check_titles(title, units):
+    """Refuse a common title that, with a unit's name added, would be too long for a task.
+
+    Said before any task is made rather than cut: the first unit whose title is too long
+    is named with its length.
+    """
+    for unit in units:
+        length = len(task_title(title, unit))
+        if length > TITLE_MAX:
+            raise DomainError(_("With the name of %(unit)s added, the task's title has "
+                                "%(count)s characters; shorten it to at most %(max)s in all.",
+                                unit=unit.name, count=length, max=TITLE_MAX),
+                              field="title")
 
 
 def check_common(common, today):
@@ -212,6 +238,7 @@ def assign(session, *, actor, today, common, choices, now=None):
     check_manager(actor)
     check_common(common, today)
     units = {u.id: u for u in load_units(session, [c.unit_id for c in choices])}
+    check_titles(common.title, units.values())
     made = []
     for choice in choices:
         unit = units[choice.unit_id]

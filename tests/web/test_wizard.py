@@ -202,3 +202,35 @@ class TestCreate:
         page = text(client.post("/tasks/assign", data=data))
         assert "The due date cannot be in the past." in page
         assert task_count() == before
+
+
+class TestSmallThings:
+    def test_a_unit_with_fewer_services_than_its_quota_says_how_many_it_lacks(
+            self, client, leader, world):
+        d = factories.unit("Sở D", display_order=3)
+        left = factories.service(d, level=3, code="D1")
+        for _ in range(9):
+            factories.service(d, level=2)
+        db.session.commit()
+        page = text(client.post("/tasks/assign", data=step1(world, units=[d.id])))
+        assert "Quota: 3" in page
+        assert (f'id="lacking-{d.id}">The quota asks for 2 more services than this unit has '
+                "left at level 3: only 1 can be assigned.") in page
+        assert is_ticked(page, left)
+        assert f'id="lacking-{world["a"].id}"' not in text(
+            client.post("/tasks/assign", data=step1(world)))
+
+    def test_a_title_too_long_with_the_units_name_is_refused_not_cut(self, client, leader,
+                                                                      world):
+        long_name = factories.unit("Ủy ban nhân dân huyện " + "Chợ Đồn " * 8, display_order=4)
+        db.session.commit()
+        title = "Nâng cấp " + "x" * 240
+        data = step1(world, title=title, units=[world["a"].id, long_name.id])
+        page = text(client.post("/tasks/assign", data=data))
+        assert "Step 1 of 2" in page
+        assert f"With the name of {long_name.name} added" in html.unescape(page)
+        assert "shorten it to at most 300 in all" in page
+        data.update({"action": "create", f"services-{long_name.id}": []})
+        before = task_count()
+        assert "shorten it to at most 300" in text(client.post("/tasks/assign", data=data))
+        assert task_count() == before

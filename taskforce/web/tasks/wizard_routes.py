@@ -68,7 +68,8 @@ def _create(form):
 
 def _plan(form, today):
     assignment.check_common(form.common(), today)
-    return assignment.plan(db.session, unit_ids=form.units.data, today=today)
+    return assignment.plan(db.session, unit_ids=form.units.data, today=today,
+                           title=form.title.data)
 
 
 def _review(form, today, **kw):
