@@ -252,6 +252,7 @@ def test_the_whole_workflow(client, world, sign_in):
     ({"unit_id": "999999"}, "Unknown unit."),
     ({"title": "  "}, "This field is required."),
     ({"kind": "upgrade"}, "Choose at least one service to upgrade."),
+    ({"title": "Tổ chức sơ kết " * 21}, "Field cannot be longer than 300 characters."),
 ])
 def test_new_task_bad_input(client, world, sign_in, change, message):
     sign_in(world["leader"])
@@ -262,6 +263,14 @@ def test_new_task_bad_input(client, world, sign_in, change, message):
     assert response.status_code == 200
     assert message in text(response)
     assert count(Task) == 2
+
+
+def test_a_long_title_is_refused_by_the_form_not_cut_by_the_browser(client, world, sign_in):
+    sign_in(world["leader"])
+    for url in ("/tasks/new", f"/tasks/{world['task'].id}/edit", "/tasks/assign"):
+        page = text(client.get(url))
+        title = re.search(r'<input[^>]* name="title"[^>]*>', page).group(0)
+        assert "maxlength" not in title, url
 
 
 def test_new_task_with_a_service_of_another_unit(client, world, sign_in):

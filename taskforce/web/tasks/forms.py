@@ -24,6 +24,11 @@ KIND_CHOICES = [SelectChoice(TaskKind.GENERAL.value, _l("General task")),
 PRIORITY_CHOICES = [SelectChoice(value, words) for value, words in Priority.choices()]
 
 
+# No maxlength on a title: a browser would cut a pasted title silently; the form refuses a
+# title that is too long with a message instead.
+TYPED_IN_FULL = {"maxlength": False}
+
+
 def _date(label, required=False):
     return DayField(label, validators=[InputRequired()] if required else [Optional()])
 
@@ -46,7 +51,8 @@ class _DocumentFields(BaseForm):
 
 class TaskForm(_DocumentFields):
     kind = SelectField(_l("Kind of task"), choices=KIND_CHOICES)
-    title = StringField(_l("Task title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Task title"), validators=[DataRequired(), Length(max=300)],
+                        render_kw=TYPED_IN_FULL)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     # Unknown or inactive units and members are refused by the service, by name.
     unit_id = SelectField(_l("Assigned to the unit"), coerce=record_id, choices=[],
@@ -85,7 +91,8 @@ class TaskForm(_DocumentFields):
 
 
 class EditTaskForm(_DocumentFields):
-    title = StringField(_l("Task title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Task title"), validators=[DataRequired(), Length(max=300)],
+                        render_kw=TYPED_IN_FULL)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES)
     follower_id = SelectField(_l("Member following it up"), coerce=record_id, choices=[])

@@ -22,8 +22,10 @@ class WizardForm(BaseForm):
     due_on = DayField(_l("Due date of the tasks"), validators=[InputRequired()])
     units = SelectMultipleField(_l("Units"), coerce=record_id, choices=[],
                                 validate_choice=False)
+    # No maxlength: a browser would cut a pasted title silently (see tasks/forms.py).
     title = StringField(_l("Title of each task (the unit's name is added)"),
-                        validators=[DataRequired(), Length(max=250)])
+                        validators=[DataRequired(), Length(max=250)],
+                        render_kw={"maxlength": False})
     priority = SelectField(_l("Priority"), choices=[], default=Priority.NORMAL)
     doc_number = StringField(_l("Directive document: number"),
                              validators=[Optional(), Length(max=100)])
