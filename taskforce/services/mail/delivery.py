@@ -157,18 +157,29 @@ def _keep_claims(session, held, claimed_until, clock):
     return claimed_until if renewed == len(held) else None
 
 
-def _confirm(session, message, *, now):
+def _confirm(session, message, *, now, commit=True):
     """Whether ``message`` is still this pass's, confirmed and committed just before sending.
 
     One conditional UPDATE: it matches only while the claim is this pass's, and it stamps
     the moment (so that a pass taking the message back later knows it may have been sent)
     and extends the message's claim, so that nobody takes it back while it is being sent.
+    The pass folds it into the commit of the previous message's outcome when the next one
+    goes on the same connection (one commit a message, as before fencing).
     """
     confirmed = session.execute(update(OutboxMessage).where(*_holding(message))
                                 .values(send_started_at=now, next_attempt_at=_claim_end(now))
                                 .execution_options(synchronize_session=False)).rowcount
-    session.commit()
+    if commit:
+        session.commit()
     return confirmed == 1
+
+
+def _prepare(session, message, *, sender):
+    """The MIME message of ``message``, or None when it cannot be built (the pass says why)."""
+    try:
+        return build_message(session, message, sender=sender)
+    except Exception:  # noqa: BLE001 - built again in its turn, and the failure recorded then
+        return None
 
 
 def _release(session, held, *, now):
@@ -202,6 +213,8 @@ def deliver_pending(session, *, now, transport, batch_size=None):
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     connection, on_connection = None, 0
     held, claimed_until = [], None
+    # The next message, built and confirmed with the commit of the one before: (id, email).
+    ready = (None, None)
     try:
         while True:
             if not held:
@@ -215,11 +228,14 @@ def deliver_pending(session, *, now, transport, batch_size=None):
                 summary.taken_over += len(held)
                 break
             message = held.pop(0)
-            try:
-                email = build_message(session, message, sender=sender)
-            except Exception as error:  # a message that cannot be built fails alone
-                _failed(session, message, error, now=clock(), summary=summary)
-                continue
+            confirmed = ready[0] == message.id
+            email, ready = ready[1] if confirmed else None, (None, None)
+            if email is None:
+                try:
+                    email = build_message(session, message, sender=sender)
+                except Exception as error:  # a message that cannot be built fails alone
+                    _failed(session, message, error, now=clock(), summary=summary)
+                    continue
             if connection is None:
                 try:
                     connection, on_connection = transport.open(), 0
@@ -228,7 +244,7 @@ def deliver_pending(session, *, now, transport, batch_size=None):
                     _failed(session, message, error, now=clock(), summary=summary)
                     summary.stopped = _describe(error)
                     break
-            if not _confirm(session, message, now=clock()):
+            if not confirmed and not _confirm(session, message, now=clock()):
                 summary.taken_over += 1 + len(held)
                 break
             try:
@@ -243,9 +259,16 @@ def deliver_pending(session, *, now, transport, batch_size=None):
                     connection.close()  # in an unknown state: start afresh
                     connection = None
                 continue
-            _sent(session, message, stored, now=clock())
-            summary.sent += 1
             on_connection += 1
+            # The next message on this connection is built now and confirmed in the commit
+            # of this one's outcome: one commit a message.
+            following = held[0] if held and on_connection < batch_size else None
+            following_email = None if following is None else \
+                _prepare(session, following, sender=sender)
+            if _sent(session, message, stored, now=clock(),
+                     confirm=None if following_email is None else following):
+                ready = (following.id, following_email)
+            summary.sent += 1
             if on_connection >= batch_size:
                 connection.close()
                 connection = None
@@ -257,12 +280,13 @@ def deliver_pending(session, *, now, transport, batch_size=None):
     return summary
 
 
-def _record(session, message, *, now, ok, error=None, **values):
+def _record(session, message, *, now, ok, error=None, confirm=None, **values):
     """Write the outcome of one try and commit it before anything more is sent.
 
     The outcome is written only while the message is still this pass's. When another pass
     took it back meanwhile (this one stalled after its last check) and this one sent it,
-    both may have: the message is marked possibly sent twice.
+    both may have: the message is marked possibly sent twice. ``confirm``, the next message
+    to send, is confirmed in the same commit; returns whether it was.
     """
     recorded = session.execute(update(OutboxMessage).where(*_holding(message))
                                .values(attempts=message.attempts + 1, last_error=error,
@@ -274,12 +298,14 @@ def _record(session, message, *, now, ok, error=None, **values):
                         .execution_options(synchronize_session=False))
     session.execute(insert(DeliveryAttempt).values(outbox_id=message.id, attempted_at=now,
                                                    ok=ok, error=error))
+    confirmed = confirm is not None and _confirm(session, confirm, now=now, commit=False)
     session.commit()
+    return confirmed
 
 
-def _sent(session, message, stored_path, *, now):
-    _record(session, message, now=now, ok=True, state=OutboxState.SENT, sent_at=now,
-            stored_path=stored_path)
+def _sent(session, message, stored_path, *, now, confirm=None):
+    return _record(session, message, now=now, ok=True, state=OutboxState.SENT, sent_at=now,
+                   stored_path=stored_path, confirm=confirm)
 
 
 def _connection_broken(error):
