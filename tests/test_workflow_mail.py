@@ -196,6 +196,7 @@ def test_every_workflow_email_arrives_once_to_its_people_in_their_language(world
     claim_back = next(item for item in smtp.received if "1.001" in subject(item)
                       and "Chưa có bằng chứng" in body(item))
     assert f"{current_app.config['BASE_URL']}/catalog/{world['service'].id}" in body(claim_back)
+    assert body(claim_back).count("Cấp phiếu lý lịch") == 2  # the subject and its own line
 
 
 def test_the_from_header_names_the_task_force(world, smtp):

@@ -228,8 +228,11 @@ def _lines(event):
                       event.facts["requested_due_on"].strftime("%d/%m/%Y")))
     if event.actor is not None:
         lines.append((gettext("By"), event.actor.full_name))
-    if event.note:
-        lines.append((_note_label(event.kind), event.note))
+    note = event.note
+    if event.facts.get("service") and note.startswith(event.facts["service"]):
+        note = note[len(event.facts["service"]):].strip()  # the in-app text names the service
+    if note:
+        lines.append((_note_label(event.kind), note))
     return lines
 
 
