@@ -123,8 +123,14 @@ def not_a_spreadsheet():
                          "a CSV file."), field="file")
 
 
-def read_table(data, columns, *, required=(), limits=None):
-    """The first sheet with a header row of ``columns``: a Table, with ``required`` columns."""
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def read_table(data, columns, *, required=(), limits=None, filename=""):
+    """The first sheet with a header row of ``columns``: a Table, with ``required`` columns.
+
+    A file named as a workbook (``filename``) that is not one is no spreadsheet at all,
+    rather than a CSV file without its header row."""
     if not data or not data.strip():
         raise DomainError(_("The file is empty."), field="file")
     if len(data) > MAX_FILE_BYTES:
@@ -135,6 +141,8 @@ def read_table(data, columns, *, required=(), limits=None):
                             "Open it in Excel, save it as an Excel Workbook (.xlsx) without a "
                             "password, or as CSV, and import that."), field="file")
     limits = limits or Limits.configured()
+    if not data.startswith(ZIP_MAGIC) and filename.lower().endswith(EXCEL_SUFFIXES):
+        raise not_a_spreadsheet()
     read = _read_xlsx if data.startswith(ZIP_MAGIC) else _read_csv
     table = read(data, columns, limits)
     if table is None:

@@ -65,6 +65,7 @@ ROUTES = {
     "catalog.evidence": ("GET", "/files/{file}", {"admin", "leader", "member", "viewer"}),
     "catalog.import_catalog": ("GET", "/catalog/import", {"admin", "leader"}),
     "catalog.import_confirm": ("POST", "/catalog/import/confirm", {"admin", "leader"}),
+    "catalog.import_template": ("GET", "/catalog/import/templates/usage.xlsx", {"admin", "leader"}),
     "admin.users": ("GET", "/admin/users", {"admin"}),
     "admin.user_create": ("GET", "/admin/users/new", {"admin"}),
     "admin.user_edit": ("GET", "/admin/users/{user}", {"admin"}),

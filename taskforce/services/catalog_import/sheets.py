@@ -79,7 +79,7 @@ class ImportPlan:
 
 def start_plan(data, filename, kind, required):
     """Read the file: an empty plan of ``kind`` and the rows to fill it from."""
-    table = spreadsheets.read_table(data, COLUMNS, required=required)
+    table = spreadsheets.read_table(data, COLUMNS, required=required, filename=filename or "")
     return ImportPlan(kind=kind, filename=spreadsheets.display_name(filename),
                       header_row=table.header_row, rows=len(table.rows)), table.rows
 

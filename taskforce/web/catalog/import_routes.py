@@ -5,13 +5,13 @@ import re
 import secrets
 import time
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from taskforce.extensions import db
 from taskforce.permissions import can, require
-from taskforce.services import catalog_import, clock, spreadsheets
+from taskforce.services import catalog_import, clock, exports, spreadsheets
 from taskforce.web.catalog import bp
 from taskforce.web.catalog.import_forms import STORED_NAME, ConfirmImportForm, ImportForm
 from taskforce.web.submit import attempt, submit
@@ -92,7 +92,18 @@ def import_catalog():
             plan = planned.value
             token = _store(data, upload.filename) if plan.ok and plan.has_work else None
             return _preview(plan, token)
-    return render_template("catalog/import.html", form=form)
+    return render_template("catalog/import.html", form=form,
+                           templates=catalog_import.TEMPLATES.values())
+
+
+@bp.route("/catalog/import/templates/<kind>.xlsx")
+@require("catalog.edit")
+def import_template(kind):
+    if kind not in catalog_import.TEMPLATES:
+        abort(404)
+    data = catalog_import.template_xlsx(db.session, kind, today=clock.today())
+    return Response(data, mimetype=exports.XLSX_MIMETYPE, headers={
+        "Content-Disposition": exports.disposition(catalog_import.template_name(kind))})
 
 
 @bp.route("/catalog/import/confirm", methods=["POST"])
