@@ -121,6 +121,10 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Redis, shared by every process that serves: the rate limits of production (below).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Requests a minute (or any Flask-Limiter limit) per API token, over all /api/v1.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
     RATELIMIT_HEADERS_ENABLED = False
     # How many proxies in front of the app set X-Forwarded-For (0: none, trust nothing).
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
@@ -144,6 +148,9 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     IS_PRODUCTION = True
+    # Several workers count one limit only in a shared store: REDIS_URL unless given apart.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or Config.REDIS_URL \
+        or "memory://"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

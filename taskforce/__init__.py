@@ -161,10 +161,12 @@ def register_url_converters(app):
 
 
 def register_blueprints(app):
+    from taskforce import api
     from taskforce.web import BLUEPRINTS
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    api.init_app(app)
 
 
 def register_error_handlers(app):

@@ -77,6 +77,9 @@ RULES = {
     "audit.view": frozenset({ADMIN, LEADER}),
     "plans.view": EVERYONE,
     "plans.manage": frozenset({ADMIN, LEADER}),
+    # Create or replace a unit's monthly usage figures (the one-stop system's push through
+    # the API): an officer for their own unit only.
+    "usage.push": frozenset({ADMIN, LEADER, OFFICER}),
 }
 
 
@@ -263,6 +266,7 @@ OWNERSHIP = {
     "units.feed": _acts_for_unit,
     "units.mail": _acts_for_unit,
     "claims.decide": _not_own_claim,
+    "usage.push": _unit_tasks_visible,
 }
 
 
@@ -291,6 +295,7 @@ SQL_OWNERSHIP = {
     "units.feed": _acts_for_unit_sql,
     "units.mail": _acts_for_unit_sql,
     "claims.decide": _not_own_claim_sql,
+    "usage.push": _unit_tasks_visible_sql,
 }
 
 

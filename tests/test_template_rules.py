@@ -218,7 +218,7 @@ def world(people):
 RULE_MODELS = {"tasks.view": Task, "tasks.log": Task, "services.claim": Service,
                "units.tasks": Unit, "evidence.view": LevelChange, "units.feed": Unit,
                "units.mail": Unit,
-               "claims.decide": LevelChange}
+               "claims.decide": LevelChange, "usage.push": Unit}
 
 
 def test_every_sql_form_is_tested():

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from taskforce.models import Service, ServiceUsage
 from taskforce.services import audit
 from taskforce.services.catalog_import.sheets import (
+    ImportPlan,
     chunks,
     services_by_code,
     start_plan,
@@ -18,6 +19,7 @@ from taskforce.services.catalog_import.sheets import (
 from taskforce.services.errors import DomainError
 from taskforce.services.spreadsheets import (
     CellError,
+    Row,
     parse_cells,
     parse_count,
     parse_month,
@@ -133,6 +135,21 @@ def _classify_usage(plan, figures, existing):
 def plan_usage_import(session, data, filename="", *, today):
     """Read a usage file (month, code, dossiers) and say what it would add or replace."""
     plan, rows = start_plan(data, filename, "usage", USAGE_COLUMNS)
+    return _plan_rows(session, plan, rows, today)
+
+
+def plan_usage_records(session, records, source, *, today):
+    """Say what ``records`` would add or replace: dicts of a file's columns (month, code,
+    unit, total, online, paid_online, digitised), numbered from 1 as a sheet's rows are.
+
+    The same checks as a file's rows (the one-stop system's push through the API).
+    """
+    plan = ImportPlan(kind="usage", filename=source, header_row=0, rows=len(records))
+    rows = [Row(number=n, values=dict(values)) for n, values in enumerate(records, start=1)]
+    return _plan_rows(session, plan, rows, today)
+
+
+def _plan_rows(session, plan, rows, today):
     find_unit = unit_finder(session)
     services = services_by_code(session, {text(r.values.get("code")) for r in rows})
     figures, seen = [], {}
@@ -183,3 +200,11 @@ def apply_usage_import(session, plan, *, actor, now):
         raise DomainError(_("The usage figures changed while importing; nothing was "
                             "imported. Try again."), field="file") from None
     return counts
+
+
+def month_usage(session, unit, month):
+    """The usage figures of ``unit``'s services for ``month``, by service code."""
+    return session.execute(
+        select(Service, ServiceUsage).join(ServiceUsage, ServiceUsage.service_id == Service.id)
+        .where(Service.unit_id == unit.id, ServiceUsage.month == month)
+        .order_by(Service.code, Service.id)).all()

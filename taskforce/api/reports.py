@@ -1,0 +1,76 @@
+"""/api/v1/indicators and /api/v1/reviews: a plan's indicators as of a date, the reviews,
+one review and its Word and Excel files."""
+
+from flask import Response
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from taskforce.api import schemas as s
+from taskforce.api.base import api_blueprint, get_or_404, paged, read, refuse
+from taskforce.api.views import action
+from taskforce.extensions import db
+from taskforce.models import Review
+from taskforce.services import clock, exports, plans, review_exports, reviews
+
+bp = api_blueprint("api_reports", "Indicators of the plans, and the reviews.")
+
+DOCX = review_exports.DOCX_MIMETYPE
+XLSX = exports.XLSX_MIMETYPE
+
+
+@bp.route("/indicators")
+@action("plans.view")
+@bp.arguments(s.IndicatorQuery, location="query", as_kwargs=False)
+@bp.response(200, s.IndicatorsOut)
+def indicators(args):
+    """A plan's indicators as of a date: value, target, projection, status, pace, per unit."""
+    as_of = args["as_of"] or clock.today()
+    plan = read(lambda: plans.by_code(db.session, args["plan"])) if args["plan"] \
+        else plans.default_plan(db.session)
+    if plan is None:
+        refuse(404, _("There is no default plan."))
+    report = plans.evaluate(db.session, plan, as_of)
+    return {"as_of": as_of, **plans.as_json(report)}
+
+
+@bp.route("/reviews")
+@action("reviews.view")
+@bp.arguments(s.ReviewQuery, location="query", as_kwargs=False)
+@bp.response(200, s.page_of(s.ReviewOut, "ReviewPage"))
+def list_reviews(args):
+    """The stored reviews, latest period first."""
+    return paged(reviews.search(args["kind"]), dict(args))
+
+
+@bp.route("/reviews/<int:review_id>")
+@action("reviews.view")
+@bp.response(200, s.ReviewDetail)
+def get_review(review_id):
+    """One review with its snapshot of the figures."""
+    return get_or_404(Review, review_id)
+
+
+def _download(data, mimetype, review, extension):
+    name = f"so-ket-{review.kind}-{review.period_start:%Y%m%d}-{review.period_end:%Y%m%d}"
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{extension}"'})
+
+
+@bp.route("/reviews/<int:review_id>/xlsx")
+@action("reviews.view")
+@bp.response(200, content_type=XLSX, description="The review as an Excel workbook.")
+def review_xlsx(review_id):
+    review = get_or_404(Review, review_id)
+    return _download(review_exports.review_xlsx(review), XLSX, review, "xlsx")
+
+
+@bp.route("/reviews/<int:review_id>/docx")
+@action("reviews.view")
+@bp.response(200, content_type=DOCX, description="The review as a Word report.")
+def review_docx(review_id):
+    review = get_or_404(Review, review_id)
+    # An official report of a Vietnamese authority is written in Vietnamese, whoever reads it.
+    with force_locale("vi"):
+        data = review_exports.review_docx(review, chart_png=reviews.chart(review, "png"),
+                                          **review_exports.report_header(db.session))
+    return _download(data, DOCX, review, "docx")
