@@ -1,7 +1,9 @@
 """Task pages: who may open what, the workflow through the pages, bad input, lists, export."""
 
 import re
+from collections import Counter
 from datetime import date
+from html.parser import HTMLParser
 from io import BytesIO
 
 import pytest
@@ -493,3 +495,37 @@ def test_list_pages_answer_in_a_fixed_number_of_queries(app, client, world, sign
     few = cost()
     _add_tasks(world, 27)
     assert cost() == few
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        self.ids.update(value for name, value in attrs if name == "id")
+
+
+def duplicate_ids(page):
+    parser = _Ids()
+    parser.feed(page)
+    return sorted(value for value, n in parser.ids.items() if n > 1)
+
+
+def test_the_upgrade_task_page_has_no_duplicate_element_ids(client, world, sign_in):
+    task = world["task"]
+    url = f"/tasks/{task.id}"
+    for who in ("leader", "officer", "member"):
+        sign_in(world[who])
+        assert duplicate_ids(text(client.get(url))) == [], who
+    # Reported done, with an extension asked: the leadership's decision forms are shown too.
+    sign_in(world["officer"])
+    client.post(f"{url}/extensions/new", data={"requested_due_on": "15/01/2021",
+                                               "reason": "Chờ kết nối"})
+    client.post(f"{url}/updates", data={"note": "Xong", "status": "reported",
+                                        "progress": "100"})
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).status == "reported" and count(ExtensionRequest) == 1
+    for who in ("leader", "officer", "verifier"):
+        sign_in(world[who])
+        assert duplicate_ids(text(client.get(url))) == [], who

@@ -130,12 +130,21 @@ class TaskClaimForm(ClaimForm):
 
 
 class ReasonForm(BaseForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            # The task page also holds the update form, with a note, files and a button of
+            # the same names: the claim's fields take ids of their own (names unchanged).
+            options = {**options, "id": f"claim-{options['name']}"}
+            return super().bind_field(form, unbound_field, options)
+
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=4000)])
     submit = SubmitField(_l("Confirm"))
 
 
 class AcceptForm(BaseForm):
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=4000)])
+    # An id of its own: the update form on the same page has a note too.
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=4000)],
+                         id="accept-note")
     # Asked only when an upgrade task has services not verified at level 4.
     shortfall_reason = TextAreaField(_l("Why accept it with a shortfall?"),
                                      validators=[Optional(), Length(max=4000)])
