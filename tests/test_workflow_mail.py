@@ -344,3 +344,22 @@ def test_a_unit_address_reads_its_reminders_in_its_chosen_language(world, smtp):
     subjects = {item.rcpt_tos[0]: subject(item) for item in smtp.received}
     assert subjects["van-thu@stp.test"].startswith("Reminder: 1 task")
     assert subjects["dau-moi@stp.test"].startswith("Nhắc việc: 1 nhiệm vụ")
+
+
+def test_an_acceptance_with_a_shortfall_says_so_in_each_language(world, smtp):
+    choose_everyone(MailMode.IMMEDIATE)
+    draft = tasks.TaskDraft(kind=TaskKind.UPGRADE, title="Nâng cấp lý lịch",
+                            due_on=date(2020, 12, 15), unit=world["unit"],
+                            follower=world["follower"], services=(world["service"],))
+    task = tasks.create_task(db.session, draft, actor=world["leader"], today=MONDAY, now=NOW)
+    tasks.log_update(db.session, task, actor=world["officer"], now=NOW, today=MONDAY,
+                     note="Xong", status="reported")
+    tasks.accept_task(db.session, task, actor=world["leader"], now=NOW, today=MONDAY,
+                      shortfall_reason="Chờ Bộ kết nối")
+    db.session.commit()
+    deliver(smtp)
+    accepted = {item.rcpt_tos[0]: body(item) for item in smtp.received
+                if "Nâng cấp lý lịch" in subject(item) and ("nghiệm thu" in subject(item)
+                                                           or "accepted" in subject(item))}
+    assert "Accepted with a shortfall: Chờ Bộ kết nối" in accepted[FOLLOWER]
+    assert "Nghiệm thu có thiếu hụt: Chờ Bộ kết nối" in accepted[OFFICER]

@@ -229,6 +229,10 @@ def _lines(event):
     if event.actor is not None:
         lines.append((gettext("By"), event.actor.full_name))
     note = event.note
+    if event.facts.get("shortfall_reason"):
+        # Said again in the reader's language (the in-app note is in the actor's).
+        note = gettext("Accepted with a shortfall: %(reason)s",
+                       reason=event.facts["shortfall_reason"])
     if event.facts.get("service") and note.startswith(event.facts["service"]):
         note = note[len(event.facts["service"]):].strip()  # the in-app text names the service
     if note:

@@ -233,7 +233,7 @@ def accept_task(session, task, *, actor, now, today, note="", shortfall_reason=N
     notifications.notify(session, notifications.task_audience(session, task), kind="accepted",
                          task=task, actor=actor, now=now,
                          note=_("Accepted with a shortfall: %(reason)s", reason=reason)
-                         if reason else "")
+                         if reason else "", facts={"shortfall_reason": reason})
     return row
 
 
