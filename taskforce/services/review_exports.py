@@ -10,7 +10,7 @@ every administrative document; the body follows the reader's language.
 from datetime import date
 
 from flask import current_app
-from flask_babel import format_decimal, format_percent
+from flask_babel import force_locale, format_decimal, format_percent
 from flask_babel import gettext as _
 
 from taskforce.models import ReviewKind, UnitKind
@@ -181,7 +181,20 @@ def _unit_cells(row):
             row["effective4"], *(row["tasks"].get(key, 0) for key in reviews.CLASSES)]
 
 
+def workbook_of(session, review):
+    """The review's workbook under the task force's title block, in the current language."""
+    return review_xlsx(review, letterhead(session, review))
+
+
 # Word -----------------------------------------------------------------------------------------
+
+def report_of(session, review):
+    """The review's Word report with its chart, the header from the settings. An official
+    report of a Vietnamese authority is written in Vietnamese, whoever asks for it."""
+    with force_locale("vi"):
+        return review_docx(review, chart_png=reviews.chart(review, "png"),
+                           **report_header(session))
+
 
 def review_docx(review, *, province_name, issuer, symbol="BC-TCT", recipients=None,
                 chart_png=None):

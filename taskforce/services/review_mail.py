@@ -1,7 +1,9 @@
-"""Reviews by e-mail: one message per reader in their language, the trend chart inline.
+"""Reviews by e-mail: one message per reader in their language, the trend chart inline, the
+review's workbook (.xlsx) and Word report (.docx) attached.
 
-Each message's HTML shows the chart as ``<img src="cid:CHART_CID">``; the PNG is drawn
-again from the stored snapshot when the message is built, so the outbox keeps no copy.
+Each message's HTML shows the chart as ``<img src="cid:CHART_CID">``; the PNG and the two
+files are made again from the stored snapshot when the message is built, so the outbox keeps
+no copy (the snapshot never changes, so neither do they).
 """
 
 import hashlib
@@ -11,7 +13,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from taskforce.models import Member, OutboxState, Review, Role, User
-from taskforce.services import audit, reviews
+from taskforce.services import audit, exports, review_exports, reviews
 from taskforce.services.mail import outbox
 
 MAIL_KIND = "review"
@@ -108,3 +110,23 @@ def inline_images(session, message):
     review_id = review_id_of(message) if message.kind == MAIL_KIND else None
     png = chart_png(session, review_id, message.locale) if review_id else None
     return [(CHART_CID, png)] if png else []
+
+
+@outbox.provides_attachments(MAIL_KIND)
+def attached_files(session, message):
+    """``[(name, mimetype, bytes)]``: the review's .xlsx in the reader's language and its Word
+    report (in Vietnamese, as the report page gives it), made from the snapshot."""
+    review_id = review_id_of(message) if message.kind == MAIL_KIND else None
+    review = session.get(Review, review_id) if review_id else None
+    if review is None:
+        return []
+    return review_files(session, review, message.locale)
+
+
+def review_files(session, review, locale=None):
+    """The review's workbook and Word report as attachments."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        xlsx = review_exports.workbook_of(session, review)
+    docx = review_exports.report_of(session, review)
+    return [(review_exports.file_name(review, "xlsx"), exports.XLSX_MIMETYPE, xlsx),
+            (review_exports.file_name(review, "docx"), review_exports.DOCX_MIMETYPE, docx)]

@@ -6,6 +6,7 @@ same Message-ID every time, and images drawn afresh by the module that wrote the
 
 import hashlib
 from email.header import Header
+from email.mime.application import MIMEApplication
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -27,6 +28,9 @@ STATES = tuple(state.value for state in OutboxState)
 # it with the review pages, commands and jobs), so the outbox needs no attachment column and
 # the mailer imports none of those modules.
 IMAGE_PROVIDERS = {}
+# The providers of attached files by message kind, registered the same way (review_mail: the
+# review's .xlsx and .docx, made again from the stored snapshot when the message is built).
+ATTACHMENT_PROVIDERS = {}
 
 
 def queue(session, rows):
@@ -51,6 +55,21 @@ def inline_images(session, message):
     return provider(session, message) if provider is not None else []
 
 
+def provides_attachments(kind):
+    """Register the decorated ``provider(session, message)`` of files attached to messages
+    of ``kind``; it returns ``[(filename, mimetype, data)]``."""
+    def register(provider):
+        ATTACHMENT_PROVIDERS[kind] = provider
+        return provider
+    return register
+
+
+def attachments(session, message):
+    """The files attached to ``message``, from the provider of its kind (none by default)."""
+    provider = ATTACHMENT_PROVIDERS.get(message.kind)
+    return provider(session, message) if provider is not None else []
+
+
 # Messages -------------------------------------------------------------------------------------
 
 def message_id(key):
@@ -59,7 +78,8 @@ def message_id(key):
 
 
 def build_message(session, message, *, sender):
-    """The MIME message for an outbox row: text and HTML, and its inline images if any.
+    """The MIME message for an outbox row: text and HTML, its inline images and its
+    attached files if any.
 
     Built with the classic MIME classes: the modern API parses and refolds every header,
     which made building messages most of the delivery pass's time (bench/RESULTS.md).
@@ -70,6 +90,14 @@ def build_message(session, message, *, sender):
         email.attach(_html_part(session, message))
     else:
         email = MIMEText(message.body_text, "plain", "utf-8")
+    files = attachments(session, message)
+    if files:
+        body, email = email, MIMEMultipart("mixed")
+        email.attach(body)
+        for filename, mimetype, data in files:
+            part = MIMEApplication(data, mimetype.partition("/")[2])
+            part.add_header("Content-Disposition", "attachment", filename=filename)
+            email.attach(part)
     email["Subject"] = Header(message.subject, "utf-8")
     email["From"] = from_header(sender)
     email["To"] = _address(message.recipient)

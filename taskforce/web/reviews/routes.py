@@ -1,7 +1,6 @@
 """Reviews: the list, one stored review, building one, e-mailing it, its downloads."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -99,16 +98,13 @@ def _download(data, mimetype, review, extension):
 @require("reviews.view")
 def export_xlsx(review_id):
     review = get_or_404(Review, review_id)
-    data = review_exports.review_xlsx(review, review_exports.letterhead(db.session, review))
-    return _download(data, exports.XLSX_MIMETYPE, review, "xlsx")
+    return _download(review_exports.workbook_of(db.session, review), exports.XLSX_MIMETYPE,
+                     review, "xlsx")
 
 
 @bp.route("/reviews/<int:review_id>/report.docx")
 @require("reviews.view")
 def export_docx(review_id):
     review = get_or_404(Review, review_id)
-    # An official report of a Vietnamese authority is written in Vietnamese, whoever reads it.
-    with force_locale("vi"):
-        data = review_exports.review_docx(review, chart_png=reviews.chart(review, "png"),
-                                          **review_exports.report_header(db.session))
-    return _download(data, review_exports.DOCX_MIMETYPE, review, "docx")
+    return _download(review_exports.report_of(db.session, review),
+                     review_exports.DOCX_MIMETYPE, review, "docx")
