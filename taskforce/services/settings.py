@@ -12,7 +12,7 @@ from taskforce.models import Setting
 from taskforce.services import audit, online_classes
 from taskforce.services.bounds import parse_int
 from taskforce.services.crontab import parse_crontab
-from taskforce.services.errors import DomainError
+from taskforce.services.errors import Checks, DomainError
 
 # Whether imported levels await a second person's verification (permissions decides with it).
 SECOND_CHECK = permissions.IMPORTS_NEED_SECOND_CHECK
@@ -169,21 +169,29 @@ def _share(value, field):
     return round(float(value), 6)
 
 
-def _policy(values, workdays_only):
+def _days_before(text):
     try:
-        days_before = parse_days_before(values["reminder_days_before"] or "")
+        return list(parse_days_before(text or ""))
     except ValueError:
         raise DomainError(_("Enter working-day counts from 1 to %(max)s separated by commas, "
                             "for example 7, 3, 1.", max=MAX_REMINDER_DAYS),
                           field="reminder_days_before") from None
-    numbers = {}
-    for field in ("reminder_overdue_every", "reminder_escalate_after"):
-        value = values[field]
-        if value is None or not 0 <= value <= MAX_REMINDER_DAYS:
-            raise DomainError(_("Enter a number of working days from 0 (never) to %(max)s.",
-                                max=MAX_REMINDER_DAYS), field=field)
-        numbers[field] = value
-    return {"days_before": list(days_before), "on_due_day": bool(values["reminder_on_due_day"]),
+
+
+def _working_days(value, field):
+    if value is None or not 0 <= value <= MAX_REMINDER_DAYS:
+        raise DomainError(_("Enter a number of working days from 0 (never) to %(max)s.",
+                            max=MAX_REMINDER_DAYS), field=field)
+    return value
+
+
+def _policy(values, workdays_only):
+    checks = Checks()
+    days_before = checks.run(_days_before, values["reminder_days_before"])
+    numbers = {field: checks.run(_working_days, values[field], field)
+               for field in ("reminder_overdue_every", "reminder_escalate_after")}
+    checks.raise_any()
+    return {"days_before": days_before, "on_due_day": bool(values["reminder_on_due_day"]),
             "overdue_every": numbers["reminder_overdue_every"],
             "escalate_after": numbers["reminder_escalate_after"],
             # Absent from a form that does not show it, it stays as it is.
@@ -224,23 +232,33 @@ def report_values(session):
     }
 
 
-def _report(values):
-    checked = {}
-    for key, required, longest in (("report_province", True, 100),
-                                   ("report_parent_body", False, 200),
-                                   ("report_issuer", True, 200), ("report_symbol", True, 30)):
-        text = " ".join((values[key] or "").split())
-        if required and not text:
-            raise DomainError(_("This field is required."), field=key)
-        if len(text) > longest:
-            raise DomainError(_("Write at most %(count)s characters.", count=longest), field=key)
-        checked[key] = text
-    lines = [" ".join(line.split()) for line in (values["report_recipients"] or "").splitlines()]
+def _report_text(value, key, required, longest):
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise DomainError(_("This field is required."), field=key)
+    if len(text) > longest:
+        raise DomainError(_("Write at most %(count)s characters.", count=longest), field=key)
+    return text
+
+
+def _recipients(value):
+    lines = [" ".join(line.split()) for line in (value or "").splitlines()]
     lines = [line for line in lines if line]
     if len(lines) > 30 or any(len(line) > 200 for line in lines):
         raise DomainError(_("List at most 30 recipients of up to 200 characters each."),
                           field="report_recipients")
-    checked["report_recipients"] = lines
+    return lines
+
+
+def _report(values):
+    checks = Checks()
+    checked = {key: checks.run(_report_text, values[key], key, required, longest)
+               for key, required, longest in (("report_province", True, 100),
+                                              ("report_parent_body", False, 200),
+                                              ("report_issuer", True, 200),
+                                              ("report_symbol", True, 30))}
+    checked["report_recipients"] = checks.run(_recipients, values["report_recipients"])
+    checks.raise_any()
     return checked
 
 
@@ -249,17 +267,21 @@ def crontab(session, key):
     return get(session, key) or current_app.config[key.upper()]
 
 
+def _crontab(value, key):
+    expression = " ".join((value or "").split())
+    try:
+        parse_crontab(expression, ZoneInfo(current_app.config["TIMEZONE"]))
+    except (ValueError, TypeError):
+        raise DomainError(_("Write five fields: minute hour day month weekday, for example "
+                            "30 7 * * mon."), field=key) from None
+    return expression
+
+
 def _crontabs(values):
     # The scheduler reads these keys (taskforce.jobs JobSpec.setting_key) and follows changes.
-    checked = {}
-    for key in CRONTABS:
-        expression = " ".join((values[key] or "").split())
-        try:
-            parse_crontab(expression, ZoneInfo(current_app.config["TIMEZONE"]))
-        except (ValueError, TypeError):
-            raise DomainError(_("Write five fields: minute hour day month weekday, for example "
-                                "30 7 * * mon."), field=key) from None
-        checked[key] = expression
+    checks = Checks()
+    checked = {key: checks.run(_crontab, values[key], key) for key in CRONTABS}
+    checks.raise_any()
     return checked
 
 
@@ -291,21 +313,39 @@ def _switch_on(value):
     return value
 
 
-def save(session, *, actor, now, values):
-    """Check and store the settings page's values; audit what changed. Nothing on error."""
-    target = _share(values["target_share"], "target_share")
-    national = _share(values["national_share"], "national_share")
-    target_day = values["target_on"]
-    if target_day is not None and not FIRST_DAY <= target_day <= LAST_DAY:
+def _target_on(value):
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
         raise DomainError(_("The date is out of range."), field="target_on")
-    switch_on = _switch_on(values.get("class_switch_on"))
-    policy = _policy(values, reminder_policy(session).workdays_only)
-    days_off = parse_dates(values[EXTRA_DAYS_OFF] or "", EXTRA_DAYS_OFF)
-    makeup = parse_dates(values[MAKEUP_WORKDAYS] or "", MAKEUP_WORKDAYS)
+    return value
+
+
+def _not_both(days_off, makeup):
     both = sorted(set(days_off) & set(makeup))
     if both:
         raise DomainError(_("%(day)s cannot be both a day off and a working day.",
                             day=both[0].strftime("%d/%m/%Y")), field=MAKEUP_WORKDAYS)
+
+
+def save(session, *, actor, now, values):
+    """Check and store the settings page's values; audit what changed. Nothing on error.
+
+    Every field is checked before anything is refused, so the page shows all that is wrong
+    at once (a DomainErrors), not one mistake per submit.
+    """
+    checks = Checks()
+    target = checks.run(_share, values["target_share"], "target_share")
+    national = checks.run(_share, values["national_share"], "national_share")
+    target_day = checks.run(_target_on, values["target_on"])
+    switch_on = checks.run(_switch_on, values.get("class_switch_on"))
+    policy = checks.run(_policy, values, reminder_policy(session).workdays_only)
+    days_off = checks.run(parse_dates, values[EXTRA_DAYS_OFF] or "", EXTRA_DAYS_OFF,
+                          default=[])
+    makeup = checks.run(parse_dates, values[MAKEUP_WORKDAYS] or "", MAKEUP_WORKDAYS,
+                        default=[])
+    checks.run(_not_both, days_off, makeup)
+    crontabs = checks.run(_crontabs, values)
+    report = checks.run(_report, values)
+    checks.raise_any()
     in_force = _in_force(session)
     new = {"target_share": target, "national_share": national,
            "target_on": target_day.isoformat() if target_day else None,
@@ -313,8 +353,7 @@ def save(session, *, actor, now, values):
            # Separation of duties: absent from a form that does not show it, it stays as it is.
            SECOND_CHECK: bool(values.get(SECOND_CHECK, in_force[SECOND_CHECK])),
            EXTRA_DAYS_OFF: [d.isoformat() for d in days_off],
-           MAKEUP_WORKDAYS: [d.isoformat() for d in makeup], **_crontabs(values),
-           **_report(values)}
+           MAKEUP_WORKDAYS: [d.isoformat() for d in makeup], **crontabs, **report}
     changes = {}
     for key, value in new.items():
         old = in_force[key]

@@ -68,7 +68,12 @@ def _show(error, form, above):
 
 
 def _apply_error(form, error, *, above=False):
-    """Show a domain error under the field it names, or above the form."""
+    """Show a domain error under the field it names, or above the form; each of several."""
+    for each in getattr(error, "errors", None) or [error]:
+        _apply_one(form, each, above)
+
+
+def _apply_one(form, error, above):
     field = getattr(form, error.field, None) if error.field and not above else None
     if field is not None and hasattr(field, "errors"):
         if not isinstance(field.errors, list):

@@ -100,3 +100,17 @@ def test_a_bad_value_is_shown_on_its_field_and_nothing_changes(admin_client, fie
     db.session.expire_all()
     assert db.session.execute(select(Setting.key, Setting.value)).all() == before
     assert not any(key == field for key, _value in before)
+
+
+def test_every_mistake_is_shown_at_once_and_nothing_changes(admin_client):
+    """Mistakes the service finds (days, crontabs, the report's fields) come together."""
+    wrong = {"reminder_days_before": "7, x", "extra_days_off": "31/02/2021",
+             "review_weekly_cron": "every monday", "review_monthly_cron": "30 7 32 * *",
+             "report_issuer": "   ", "report_recipients": "x" * 201}
+    before = db.session.execute(select(Setting.key, Setting.value)).all()
+    page = admin_client.post("/admin/settings", data=dict(GOOD, **wrong)).get_data(as_text=True)
+    for field in wrong:
+        assert f'id="{field}-error"' in page, field
+    assert page.count("Write five fields") == 2
+    db.session.expire_all()
+    assert db.session.execute(select(Setting.key, Setting.value)).all() == before
