@@ -23,12 +23,14 @@ from taskforce.models import (
     LevelChange,
     OutboxMessage,
     Role,
+    Service,
     Task,
     TaskKind,
 )
 from taskforce.services import (
     catalog,
     catalog_import,
+    kpi,
     review_exports,
     review_mail,
     reviews,
@@ -251,6 +253,37 @@ def test_imported_levels_await_a_second_person_by_default(world):
     db.session.rollback()
     tasks.verify_claim(db.session, change, actor=world["deputy"], now=NOW)
     assert service.level == 4
+
+
+def test_a_new_service_imported_at_a_counted_level_awaits_a_second_person(world):
+    """A new row at level 3 or 4 would move the figures at once: it is a claim too."""
+    leader = world["leader"]
+    data = catalog_file([["9.000001", "Cấp giấy phép mới", "Sở Tư pháp", "Toàn trình"],
+                         ["9.000002", "Thông tin thủ tục", "Sở Tư pháp", "2"]])
+    before = kpi.province_figures(db.session, TODAY)
+    assert catalog_import.import_file(db.session, "catalog", data, "catalog.csv", actor=leader,
+                                      verified=False, today=TODAY, now=NOW).ok
+    db.session.commit()
+    added = {s.code: s for s in db.session.scalars(
+        select(Service).where(Service.code.in_(["9.000001", "9.000002"])))}
+    initial = {code: db.session.scalar(select(LevelChange).where(
+        LevelChange.service_id == svc.id)) for code, svc in added.items()}
+    assert (initial["9.000001"].status, initial["9.000001"].to_level) == (ClaimStatus.PENDING, 4)
+    assert initial["9.000002"].status == ClaimStatus.VERIFIED  # level 2 counts nowhere
+    assert added["9.000001"].level == 2
+    after = kpi.province_figures(db.session, TODAY)
+    # The pending listing counts nowhere until it is verified; the level-2 one counts at once.
+    assert (after.services, after.level4_verified) == (before.services + 1,
+                                                       before.level4_verified)
+    with pytest.raises(PermissionDenied):
+        tasks.verify_claim(db.session, initial["9.000001"], actor=leader, now=NOW)
+    db.session.rollback()
+    tasks.verify_claim(db.session, initial["9.000001"], actor=world["deputy"], now=NOW)
+    db.session.commit()
+    assert added["9.000001"].level == 4
+    verified = kpi.province_figures(db.session, TODAY)
+    assert (verified.services, verified.level4_verified) == (before.services + 2,
+                                                             before.level4_verified + 1)
 
 
 def form_values(session, **changes):

@@ -225,21 +225,31 @@ def _latest_verified_on(session, service_ids):
     return latest
 
 
-def _add_services(session, plan, *, actor_id, today, now):
+# The lowest level that the figures count (partial, then full online): a new service listed
+# at it or above is, like a level change, the importer's claim when a second check is due.
+COUNTED_LEVEL = 3
+
+
+def _add_services(session, plan, *, actor_id, verified, today, now):
     services = []
     for addition in plan.additions:
+        # Until its claim is verified, a service's level is the highest one not counted.
+        trusted = verified or addition.level < COUNTED_LEVEL
         service = Service(code=addition.code, name=addition.name, name_key=fold(addition.name),
                           field=addition.field, unit_id=addition.unit.id, tier=addition.tier,
-                          has_fee=addition.has_fee, level=addition.level)
+                          has_fee=addition.has_fee,
+                          level=addition.level if trusted else COUNTED_LEVEL - 1)
         session.add(service)
         services.append(service)
     session.flush()
     for addition, service in zip(plan.additions, services, strict=True):
+        trusted = verified or addition.level < COUNTED_LEVEL
         session.add(LevelChange(
             service_id=service.id, from_level=None, to_level=addition.level,
-            effective_on=addition.level_on or today, status=ClaimStatus.VERIFIED,
+            effective_on=addition.level_on or today,
+            status=ClaimStatus.VERIFIED if trusted else ClaimStatus.PENDING,
             source=LevelSource.INITIAL, claimed_by_id=actor_id, claimed_at=now,
-            verified_by_id=actor_id, verified_at=now))
+            verified_by_id=actor_id if trusted else None, verified_at=now if trusted else None))
 
 
 def _change_level(session, change, *, actor_id, verified, now, latest_on):
@@ -264,7 +274,8 @@ def apply_catalog_import(session, plan, *, actor, verified, today, now):
         raise DomainError(_("The file has errors, so nothing was imported."), field="file")
     actor_id = getattr(actor, "id", None)
     try:
-        _add_services(session, plan, actor_id=actor_id, today=today, now=now)
+        _add_services(session, plan, actor_id=actor_id, verified=verified, today=today,
+                      now=now)
         latest = _latest_verified_on(
             session, [c.service.id for c in plan.changes if c.level is not None])
         for change in plan.changes:
