@@ -260,3 +260,18 @@ def test_production_counts_in_redis_url(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(config)
+
+
+def test_too_large_and_unknown_addresses_are_problems_too(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=2000)
+    with app.app_context():
+        client = app.test_client()
+        _user, secret = make_token("leader")
+        large = client.post("/api/v1/tasks", headers=bearer(secret),
+                            json={"title": "x" * 5000})
+        assert large.status_code == 413 and large.mimetype == PROBLEM
+        assert large.get_json()["status"] == 413
+        for method in ("GET", "DELETE"):
+            missing = client.open("/api/v1/tasks/1/nothing", method=method,
+                                  headers=bearer(secret))
+            assert missing.status_code == 404 and missing.mimetype == PROBLEM

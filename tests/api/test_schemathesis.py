@@ -17,8 +17,8 @@ from tests.api.conftest import ROLES, bearer, build_world, make_token
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
-# Examples per operation and role: 5 roles × 22 operations × this stays within a minute.
-MAX_EXAMPLES = 5
+# Examples per operation and role: 5 roles × 25 operations × this stays within a minute.
+MAX_EXAMPLES = 4
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -29,6 +29,11 @@ def test_the_api_keeps_its_description(make_app, role, capsys):
         _user, secret = make_token(role, unit_id=world["unit_a"])
         headers = bearer(secret)
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+        ids = {"task_id": world["task_a"] if role == "unit_officer" else world["task"],
+               "service_id": world["service"], "unit_id": world["unit"],
+               "claim_id": world["claim"], "file_id": world["file"],
+               "review_id": world["review"], "extension_id": world["extension"],
+               "month": "2020-08"}
         cases, statuses = 0, {}
         operations = [result.ok() for result in schema.get_all_operations()]
         assert len(operations) >= 22
@@ -41,6 +46,11 @@ def test_the_api_keeps_its_description(make_app, role, capsys):
             def run(case):
                 nonlocal cases
                 cases += 1
+                if cases % 2 and case.path_parameters:
+                    # Every other case names the world's objects, so that answers about real
+                    # rows (and writes that go through) are checked against the schema too.
+                    case.path_parameters = {name: ids.get(name, value)
+                                            for name, value in case.path_parameters.items()}
                 response = case.call_and_validate(headers=headers, checks=CHECKS)
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                 db.session.rollback()
