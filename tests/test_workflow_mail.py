@@ -157,7 +157,7 @@ def test_every_workflow_email_arrives_once_to_its_people_in_their_language(world
     assert deliver(smtp).sent == 0 and len(smtp.received) == queued  # nothing twice
 
     link = f"{current_app.config['BASE_URL']}/tasks/{task.id}"
-    title = task.title
+    title = task.title_and_unit  # the subject names the unit: "… — Sở Tư pháp"
     # The unit's addresses (no accounts) and the officer read Vietnamese, the follower English;
     # the actor of each event is left out.
     expected = {

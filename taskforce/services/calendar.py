@@ -142,7 +142,7 @@ def _event(task, link, now):
     event.add("dtstamp", now)
     event.add("dtstart", task.due_on)
     event.add("dtend", task.due_on + timedelta(days=1))
-    event.add("summary", _("Due: %(title)s", title=task.title))
+    event.add("summary", _("Due: %(title)s", title=task.title_and_unit))
     url = link(task)
     lines = [_("Unit: %(unit)s", unit=task.unit.name)] if task.unit is not None else []
     if task.due_on != task.original_due_on:

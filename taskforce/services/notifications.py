@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from taskforce.models import Member, Notification, Role, User
+from taskforce.models import Member, Notification, Role, Task, User
 from taskforce.models.types import utcnow
 from taskforce.services.mail import workflow
 
@@ -61,7 +61,7 @@ def unread_count(session, user):
 def for_user(user, unread_only=False):
     """A query of the user's notifications (or only the unread ones), newest first."""
     query = (select(Notification).where(Notification.user_id == user.id)
-             .options(selectinload(Notification.task))
+             .options(selectinload(Notification.task).selectinload(Task.unit))
              .order_by(Notification.created_at.desc(), Notification.id.desc()))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
@@ -80,7 +80,7 @@ def mark_read(session, user, ids=None, now=None):
 
 def describe(notification):
     """The notification as a sentence in the reader's language."""
-    title = notification.task.title if notification.task is not None else ""
+    title = notification.task.title_and_unit if notification.task is not None else ""
     texts = {
         "assigned": _("New task assigned: %(title)s", title=title),
         "returned": _("Task returned for more work: %(title)s", title=title),

@@ -183,7 +183,8 @@ def link_of(event):
 
 def subject_of(event):
     """The e-mail's subject in the current language."""
-    title = event.task.title if event.task is not None else event.facts.get("service", "")
+    title = (event.task.title_and_unit if event.task is not None
+             else event.facts.get("service", ""))
     if event.kind == "extension_decided":
         if event.facts.get("approved"):
             return gettext("Extension approved: %(title)s", title=title)
