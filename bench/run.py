@@ -490,14 +490,18 @@ def python_code(code):
 
 
 def run_process(args, env):
-    """Wall time (s) and peak resident memory (MB) of one new process, which must succeed."""
+    """Wall time (s), peak resident memory (MB) and CPU time (s) of one new process, which
+    must succeed. The CPU time does not grow when other work shares the machine's cores."""
     started = time.perf_counter()
-    done = subprocess.run(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, check=False)
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+    output = process.stdout.read()
+    _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed: {done.stdout.decode(errors='replace')}")
-    return seconds, int(PEAK.findall(done.stdout)[-1]) / 1024
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {output.decode(errors='replace')}")
+    return seconds, int(PEAK.findall(output)[-1]) / 1024, usage.ru_utime + usage.ru_stime
 
 
 def measure_processes(database_url, today, engine, repeat=5):
@@ -513,8 +517,9 @@ def measure_processes(database_url, today, engine, repeat=5):
                "TASKFORCE_ENV": "development", "TASKFORCE_INSTANCE": instance,
                "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port)}
         imports = [run_process(python_code("import app"), env) for _ in range(repeat)]
-        results["import_app"] = summary([seconds for seconds, _mb in imports])
-        results["import_app_memory"] = {"value": round(max(mb for _s, mb in imports), 1)}
+        results["import_app"] = {**summary([seconds for seconds, _mb, _cpu in imports]),
+                                 "cpu_process": summary([cpu for _s, _mb, cpu in imports])}
+        results["import_app_memory"] = {"value": round(max(mb for _s, mb, _c in imports), 1)}
         # flask --app app reminders run --today …, as the console script runs it.
         command = python_code(
             "from flask.cli import main\n"
@@ -528,8 +533,9 @@ def measure_processes(database_url, today, engine, repeat=5):
             firsts.append(run_process(command, env))
             repeats.append(run_process(command, env))
         for key, runs in (("reminders_run_first", firsts), ("reminders_run_repeat", repeats)):
-            results[key] = {**summary([seconds for seconds, _mb in runs]),
-                            "peak_mb": round(max(mb for _s, mb in runs), 1)}
+            results[key] = {**summary([seconds for seconds, _mb, _cpu in runs]),
+                            "cpu_process": summary([cpu for _s, _mb, cpu in runs]),
+                            "peak_mb": round(max(mb for _s, mb, _c in runs), 1)}
     for key in ("import_app", "reminders_run_first", "reminders_run_repeat"):
         print(f"  {LABELS[key]:<32} median {results[key]['median']:8.1f} ms")
     print(f"  {LABELS['import_app_memory']:<32} {results['import_app_memory']['value']} MB")
@@ -607,6 +613,10 @@ def render_table(run):
 
 
 def note_for(key, row):
+    if "cpu_process" in row:
+        peak = f", peak {row['peak_mb']} MB" if "peak_mb" in row else ""
+        return (f"{row['n']} new processes; CPU time {row['cpu_process']['median']:,} ms "
+                f"(median){peak}")
     if key == "worker_rss":
         return "resident after every page above (charts included), one worker"
     if "stopped_after_s" in row:
