@@ -679,10 +679,13 @@ def render_run(title, run):
 def render_block(runs):
     """The generated part of RESULTS.md: the machine and one table per database and size."""
     parts = ["## Machine\n", render_machine(runs), "\n## Results\n"]
-    for label, heading in (("", ""), ("before", " — before the indexes and query changes")):
+    before = {"peer": " — before the start-up, list and memory changes (commit 5fab728)"}
+    for label in ("", "before"):
         for dialect in ("sqlite", "postgresql"):
-            for size in ("province", "national"):
+            for size in ("province", "national", "peer"):
                 run = runs.get(f"{dialect}-{size}{'-' + label if label else ''}")
+                heading = before.get(size, " — before the indexes and query changes") \
+                    if label else ""
                 if run is not None:
                     parts.append(render_run(f"{NAMES[dialect]} · {size}{heading}", run))
     return "\n".join(parts)
