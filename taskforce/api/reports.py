@@ -2,7 +2,6 @@
 one review and its Word and Excel files."""
 
 from flask import Response
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from taskforce.api import schemas as s
@@ -51,26 +50,24 @@ def get_review(review_id):
 
 
 def _download(data, mimetype, review, extension):
-    name = f"so-ket-{review.kind}-{review.period_start:%Y%m%d}-{review.period_end:%Y%m%d}"
     return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{extension}"'})
+        "Content-Disposition": exports.disposition(review_exports.file_name(review, extension))})
 
 
 @bp.route("/reviews/<int:review_id>/xlsx")
 @action("reviews.view")
 @bp.response(200, content_type=XLSX, description="The review as an Excel workbook.")
 def review_xlsx(review_id):
+    """The review's workbook, as the review page gives it."""
     review = get_or_404(Review, review_id)
-    return _download(review_exports.review_xlsx(review), XLSX, review, "xlsx")
+    return _download(review_exports.workbook_of(db.session, review), XLSX, review, "xlsx")
 
 
 @bp.route("/reviews/<int:review_id>/docx")
 @action("reviews.view")
 @bp.response(200, content_type=DOCX, description="The review as a Word report.")
 def review_docx(review_id):
+    """The review's Word report (in Vietnamese, as an official report is), as the review page
+    gives it."""
     review = get_or_404(Review, review_id)
-    # An official report of a Vietnamese authority is written in Vietnamese, whoever reads it.
-    with force_locale("vi"):
-        data = review_exports.review_docx(review, chart_png=reviews.chart(review, "png"),
-                                          **review_exports.report_header(db.session))
-    return _download(data, DOCX, review, "docx")
+    return _download(review_exports.report_of(db.session, review), DOCX, review, "docx")

@@ -275,3 +275,21 @@ def test_too_large_and_unknown_addresses_are_problems_too(make_app):
             missing = client.open("/api/v1/tasks/1/nothing", method=method,
                                   headers=bearer(secret))
             assert missing.status_code == 404 and missing.mimetype == PROBLEM
+
+
+def test_indicators_and_a_reviews_files(app, client, world, token_for):
+    viewer = token_for("viewer")
+    indicators = client.get("/api/v1/indicators?as_of=2020-08-31", headers=viewer).get_json()
+    assert indicators["as_of"] == "2020-08-31" and indicators["plan"]["code"] == "KH"
+    assert [i["code"] for i in indicators["indicators"]] == ["L4"]
+    assert client.get("/api/v1/indicators?plan=NOPE", headers=viewer).status_code == 422
+    listed = client.get("/api/v1/reviews", headers=viewer).get_json()
+    assert [r["id"] for r in listed["items"]] == [world["review"]]
+    for kind, mimetype in (("xlsx", "spreadsheetml"), ("docx", "wordprocessingml")):
+        response = client.get(f"/api/v1/reviews/{world['review']}/{kind}", headers=viewer)
+        assert response.status_code == 200 and mimetype in response.mimetype
+        assert response.data[:2] == b"PK"
+        assert response.headers["Content-Disposition"].startswith("attachment")
+    service = client.get(f"/api/v1/services/{world['service']}", headers=viewer).get_json()
+    assert [(c["to_level"], c["status"]) for c in service["history"]] == [(3, "verified"),
+                                                                        (4, "pending")]
