@@ -105,6 +105,10 @@ def check_mail_and_reminders(config):
 def select_locale():
     if not has_request_context():
         return None
+    # An API request speaks the language of its token's user (set when the token is read).
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return api_user.locale
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     lang = session.get("lang")

@@ -293,3 +293,13 @@ def test_indicators_and_a_reviews_files(app, client, world, token_for):
     service = client.get(f"/api/v1/services/{world['service']}", headers=viewer).get_json()
     assert [(c["to_level"], c["status"]) for c in service["history"]] == [(3, "verified"),
                                                                         (4, "pending")]
+
+
+def test_problems_speak_the_token_users_language(app, client, world):
+    _user, english = make_token("viewer", locale="en")
+    _user, default = make_token("viewer")
+    body = {"kind": "general", "title": "x", "due_on": world["later"]}
+    said = {name: client.post("/api/v1/tasks", headers=bearer(secret), json=body)
+            .get_json()["detail"] for name, secret in (("en", english), ("vi", default))}
+    assert said["en"] == "Your account may not do this."
+    assert said["vi"] == "Tài khoản của bạn không được làm việc này."
