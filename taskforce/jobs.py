@@ -44,13 +44,15 @@ def plan_reminders_job(app, *, today=None, now=None):
 
 
 def deliver_job(app, *, now=None):
-    """Send the outbox messages that are due, over one connection."""
+    """Send the outbox messages that are due, over one connection, then the webhooks."""
+    from taskforce.services import webhooks
     from taskforce.services.mail import delivery, transports
 
     with app.app_context():
         result = delivery.deliver_pending(db.session, now=now or clock.now(),
                                           transport=transports.transport_for(app.config))
         db.session.commit()
+        webhooks.deliver(db.session, now=now or clock.now())
         return result
 
 

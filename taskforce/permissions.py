@@ -74,6 +74,8 @@ RULES = {
     "units.mail": frozenset({ADMIN, OFFICER}),
     "settings.manage": frozenset({ADMIN}),
     "outbox.view": frozenset({ADMIN}),
+    # Register, change, test and remove webhook subscriptions (their secrets included).
+    "webhooks.manage": frozenset({ADMIN}),
     "audit.view": frozenset({ADMIN, LEADER}),
     "plans.view": EVERYONE,
     "plans.manage": frozenset({ADMIN, LEADER}),

@@ -37,6 +37,7 @@ from taskforce.models.tasks import Attachment, ExtensionRequest, StatusUpdate, T
 from taskforce.models.tokens import ApiToken
 from taskforce.models.units import Unit
 from taskforce.models.users import RecoveryCode, User
+from taskforce.models.webhooks import WebhookSubscription
 
 __all__ = [
     "OPEN_TASK_STATUSES",
@@ -82,6 +83,7 @@ __all__ = [
     "Unit",
     "UnitKind",
     "User",
+    "WebhookSubscription",
     "Worded",
     "member_units",
     "task_services",

@@ -56,6 +56,9 @@ class OutboxMessage(db.Model):
     claim_token: Mapped[str | None] = mapped_column(String(32))
     send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     possibly_duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A webhook delivery (kind "webhook"): the subscription whose URL and secret it goes with.
+    webhook_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webhook_subscriptions.id", ondelete="SET NULL"), index=True)
 
 
 class ReminderItem(db.Model):

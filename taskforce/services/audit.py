@@ -2,10 +2,12 @@
 
 from taskforce.models import AuditEvent
 from taskforce.models.types import utcnow
+from taskforce.services import webhook_events
 
 
 def record(session, actor, action, obj, summary="", changes=None, unit_id=None, now=None):
-    """Add an audit event for ``action`` on ``obj`` by ``actor``."""
+    """Add an audit event for ``action`` on ``obj`` by ``actor``; queue its webhook event if
+    it is one (``webhook_events.AUDITED``)."""
     event = AuditEvent(
         at=now or utcnow(),
         actor_id=getattr(actor, "id", None),
@@ -17,6 +19,8 @@ def record(session, actor, action, obj, summary="", changes=None, unit_id=None, 
         changes=changes or None,
     )
     session.add(event)
+    webhook_events.audited(session, action, obj, now=event.at, summary=summary,
+                           changes=changes)
     return event
 
 

@@ -57,6 +57,11 @@ ACTIONS = {
     "token.create": _l("%(actor)s created the access token “%(object)s”."),
     "token.revoke": _l("%(actor)s revoked the access token “%(object)s”."),
     "mail.preference": _l("%(actor)s changed how %(object)s receives e-mail."),
+    "webhook.create": _l("%(actor)s registered the webhook %(object)s."),
+    "webhook.update": _l("%(actor)s changed the webhook %(object)s."),
+    "webhook.delete": _l("%(actor)s removed the webhook %(object)s."),
+    "webhook.test": _l("%(actor)s sent a test event to the webhook %(object)s."),
+    "webhook.pause": _l("%(actor)s paused the webhook %(object)s after a day of failures."),
 }
 
 # The names of the fields an event's changes list.

@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from taskforce.models import Member, Notification, Role, Task, User
 from taskforce.models.types import utcnow
+from taskforce.services import webhook_events
 from taskforce.services.mail import workflow
 
 KINDS = ("assigned", "returned", "accepted", "reported", "due_soon", "overdue", "cancelled",
@@ -34,13 +35,16 @@ def leadership(session):
 def notify(session, users, *, kind, task=None, note="", actor=None, now=None, unit=None,
            facts=None):
     """Add one notification of ``kind`` per user, skipping the actor who caused it, and
-    queue the event's e-mails (``services.mail.workflow``: the unit's addresses too)."""
+    queue the event's e-mails (``services.mail.workflow``: the unit's addresses too) and its
+    webhook deliveries (``services.webhook_events``)."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     users = list(users)
     workflow.announce(session, workflow.Event(kind=kind, task=task, unit=unit,
                                               users=tuple(users), note=note or "", actor=actor,
                                               now=now, facts=facts or {}))
+    webhook_events.notified(session, kind, task, now=now,
+                            details={"note": note} if note else None)
     seen = set()
     made = []
     for user in users:
@@ -93,5 +97,7 @@ def describe(notification):
         "claim_returned": _("Level claim returned: %(title)s", title=title),
         "extension_asked": _("Extension requested: %(title)s", title=title),
         "extension_decided": _("Extension decided: %(title)s", title=title),
+        "webhook_paused": _("Webhook paused after a day of failed deliveries: %(name)s",
+                            name=notification.message),
     }
     return texts.get(notification.kind, notification.kind)

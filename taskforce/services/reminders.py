@@ -49,7 +49,7 @@ from taskforce.models import (
     User,
 )
 from taskforce.models.types import UTCDateTime
-from taskforce.services import settings, workdays
+from taskforce.services import settings, webhook_events, workdays
 from taskforce.services.tasks.progress import progress_expr
 
 MAIL_KIND = "reminder"
@@ -254,12 +254,28 @@ def plan_reminders(session, *, today, now, dry_run=False):
             session.execute(_candidates.insert().from_select(
                 ["task_id", "recipient", "kind", "point_on"], query))
         items, messages = _compose(session, cal, today=today, now=now)
+        _webhook_points(session, now=now)
         summary = PlanSummary(today=today, items=items, messages=messages)
     # Dropped when the pass succeeds; should it fail, the rollback takes them away (or,
     # on SQLite, the next pass empties them).
     for table in reversed(_scratch.sorted_tables):
         table.drop(session.connection())
     return summary
+
+
+def _webhook_points(session, *, now):
+    """The overdue and escalated webhook events of the points this pass reached (each point
+    of a task once, keyed so that no later pass queues it again)."""
+    if not webhook_events.wanted(session, webhook_events.REMINDED.values()):
+        return
+    points = session.execute(select(_candidates.c.task_id, _candidates.c.kind,
+                                    _candidates.c.point_on).distinct()
+                             .where(_candidates.c.kind.in_(tuple(webhook_events.REMINDED)))
+                             .order_by(_candidates.c.task_id)).all()
+    if points:
+        tasks = {task.id: task for task in session.scalars(
+            select(Task).where(Task.id.in_({point.task_id for point in points})))}
+        webhook_events.reminded(session, points, tasks, now=now)
 
 
 def _make_scratch(session, point_rows, address_rows):

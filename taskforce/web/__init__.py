@@ -14,6 +14,7 @@ from taskforce.web.settings import bp as settings_bp
 from taskforce.web.tasks import bp as tasks_bp
 from taskforce.web.tokens import bp as tokens_bp
 from taskforce.web.units import bp as units_bp
+from taskforce.web.webhooks import bp as webhooks_bp
 
 BLUEPRINTS = [
     auth_bp,
@@ -30,4 +31,5 @@ BLUEPRINTS = [
     settings_bp,
     tokens_bp,
     mail_bp,
+    webhooks_bp,
 ]

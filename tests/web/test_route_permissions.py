@@ -17,6 +17,7 @@ from taskforce.models import (
     Milestone,
     OutboxMessage,
     Plan,
+    WebhookSubscription,
 )
 from taskforce.models.types import utcnow
 from taskforce.services import reviews
@@ -122,6 +123,11 @@ ROUTES = {
     "outbox.body": ("GET", "/admin/outbox/{message}/body.html", {"admin"}),
     "outbox.eml": ("GET", "/admin/outbox/{message}.eml", {"admin"}),
     "outbox.send_again": ("POST", "/admin/outbox/{message}/send-again", {"admin"}),
+    # Webhook subscriptions: administrators only.
+    "webhooks.index": ("GET", "/admin/webhooks", {"admin"}),
+    "webhooks.edit": ("GET", "/admin/webhooks/{webhook}", {"admin"}),
+    "webhooks.test": ("POST", "/admin/webhooks/{webhook}/test", {"admin"}),
+    "webhooks.delete": ("GET", "/admin/webhooks/{webhook}/delete", {"admin"}),
     "settings.index": ("GET", "/admin/settings", {"admin"}),
 }
 
@@ -163,8 +169,12 @@ def build_world():
                     code="L4", name="Mức độ 4", measure="share_at_class", params={},
                     milestones=[Milestone(target_value=0.3, target_on=date(2020, 12, 31))])])
     db.session.add(plan)
+    webhook = WebhookSubscription(name="Zalo", url="http://127.0.0.1:9/hook",
+                                  secret="s" * 16, events="task.assigned")
+    db.session.add(webhook)
     db.session.commit()
-    return {"plan": plan.id, "message": message.id, "review": review.id, "unit": unit.id,
+    return {"webhook": webhook.id,
+            "plan": plan.id, "message": message.id, "review": review.id, "unit": unit.id,
             "user": user.id,
             "member": member.id, "task": task.id, "extension": extension.id,
             "change": service.level_changes[0].id, "service": service.id, "claim": claim.id,

@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from taskforce.models import DeliveryAttempt, OutboxMessage, OutboxState
 from taskforce.services.mail.outbox import build_message
+from taskforce.services.webhook_events import KIND as WEBHOOK_KIND
 
 MAX_ERROR_LENGTH = 2000
 INTERRUPTED = "interrupted: the sending process stopped before recording the outcome"
@@ -38,7 +39,8 @@ CLAIM_SIZE = 20
 CLAIMED_COLUMNS = (OutboxMessage.id, OutboxMessage.kind, OutboxMessage.dedupe_key,
                    OutboxMessage.recipient, OutboxMessage.locale, OutboxMessage.subject,
                    OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.created_at,
-                   OutboxMessage.attempts, OutboxMessage.claim_token)
+                   OutboxMessage.attempts, OutboxMessage.claim_token,
+                   OutboxMessage.webhook_id)
 
 
 @dataclass
@@ -93,8 +95,16 @@ def recover_stuck(session, *, now):
     return len(ids)
 
 
-def claim(session, *, now, limit=CLAIM_SIZE):
-    """Take up to ``limit`` due messages for this process (pending → sending), oldest first.
+def _of_channel(channel):
+    """The messages of a channel: the webhook deliveries, or every other (e-mail)."""
+    if channel == WEBHOOK_KIND:
+        return OutboxMessage.kind == WEBHOOK_KIND
+    return OutboxMessage.kind != WEBHOOK_KIND
+
+
+def claim(session, *, now, limit=CLAIM_SIZE, channel=None):
+    """Take up to ``limit`` due messages of ``channel`` (e-mail unless ``webhook``) for
+    this process (pending → sending), oldest first.
 
     The claim is a conditional UPDATE, and on PostgreSQL the candidate rows are picked with
     FOR UPDATE SKIP LOCKED, so two deliverers never take the same message. While they are
@@ -105,7 +115,7 @@ def claim(session, *, now, limit=CLAIM_SIZE):
     # and each run would lock and add further rows beyond the limit.
     candidates = (select(OutboxMessage.id)
                   .where(OutboxMessage.state == OutboxState.PENDING,
-                         OutboxMessage.next_attempt_at <= now)
+                         OutboxMessage.next_attempt_at <= now, _of_channel(channel))
                   .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                   .limit(limit).with_for_update(skip_locked=True)
                   .cte("candidates").prefix_with("MATERIALIZED", dialect="postgresql"))
@@ -174,10 +184,10 @@ def _confirm(session, message, *, now, commit=True):
     return confirmed == 1
 
 
-def _prepare(session, message, *, sender):
+def _prepare(session, message, *, sender, build=build_message):
     """The MIME message of ``message``, or None when it cannot be built (the pass says why)."""
     try:
-        return build_message(session, message, sender=sender)
+        return build(session, message, sender=sender)
     except Exception:  # noqa: BLE001 - built again in its turn, and the failure recorded then
         return None
 
@@ -205,8 +215,14 @@ def _release(session, held, *, now):
 
 
 def deliver_pending(session, *, now, transport, batch_size=None):
-    """Send every due message, ``batch_size`` per connection; commits after each one."""
+    """Send every due message, ``batch_size`` per connection; commits after each one.
+
+    The transport's ``channel`` says which messages it sends (the webhook transport its
+    deliveries, each built by its ``build``); e-mail by default.
+    """
     batch_size = batch_size or current_app.config["MAIL_BATCH_SIZE"]
+    channel = getattr(transport, "channel", None)
+    build = getattr(transport, "build", build_message)
     clock = _Clock(now)
     summary = DeliverySummary(recovered=recover_stuck(session, now=clock()))
     session.commit()
@@ -219,7 +235,8 @@ def deliver_pending(session, *, now, transport, batch_size=None):
         while True:
             if not held:
                 started = clock()
-                held, claimed_until = claim(session, now=started), _claim_end(started)
+                held = claim(session, now=started, channel=channel)
+                claimed_until = _claim_end(started)
                 session.commit()
                 if not held:
                     break
@@ -232,7 +249,7 @@ def deliver_pending(session, *, now, transport, batch_size=None):
             email, ready = ready[1] if confirmed else None, (None, None)
             if email is None:
                 try:
-                    email = build_message(session, message, sender=sender)
+                    email = build(session, message, sender=sender)
                 except Exception as error:  # a message that cannot be built fails alone
                     _failed(session, message, error, now=clock(), summary=summary)
                     continue
@@ -264,7 +281,7 @@ def deliver_pending(session, *, now, transport, batch_size=None):
             # of this one's outcome: one commit a message.
             following = held[0] if held and on_connection < batch_size else None
             following_email = None if following is None else \
-                _prepare(session, following, sender=sender)
+                _prepare(session, following, sender=sender, build=build)
             if _sent(session, message, stored, now=clock(),
                      confirm=None if following_email is None else following):
                 ready = (following.id, following_email)
