@@ -99,6 +99,8 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "")
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "vi")
+    # The language the flask commands print in: the operator's, Vietnamese unless set.
+    TASKFORCE_LOCALE = os.environ.get("TASKFORCE_LOCALE", "vi")
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = ("vi", "en")
 
@@ -141,6 +143,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    # The command tests read English; tests/cli/test_cli_language.py runs them in Vietnamese.
+    TASKFORCE_LOCALE = os.environ.get("TASKFORCE_LOCALE", "en")
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     SCHEDULER_ENABLED = False
     WTF_CSRF_ENABLED = False

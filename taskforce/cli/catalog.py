@@ -4,6 +4,7 @@ import os
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.services import catalog_import, clock, spreadsheets
@@ -14,8 +15,8 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 def _read(path):
     if os.path.getsize(path) > spreadsheets.MAX_FILE_BYTES:
-        raise click.ClickException(
-            f"The file is larger than {spreadsheets.MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        raise click.ClickException(_("The file is larger than %(mb)s MB.",
+                                     mb=spreadsheets.MAX_FILE_BYTES // (1024 * 1024)))
     with open(path, "rb") as handle:
         return handle.read()
 
@@ -28,19 +29,21 @@ def _plan(planner, path, **kw):
 
 
 def _report(plan):
-    click.echo(f"{plan.filename}: header on row {plan.header_row}, {plan.rows} data rows: "
-               f"{len(plan.additions)} to add, {len(plan.changes)} to change, "
-               f"{plan.unchanged} unchanged.")
+    click.echo(_("%(file)s: header on row %(header)s, %(rows)s data rows: %(add)s to add, "
+                 "%(change)s to change, %(same)s unchanged.", file=plan.filename,
+                 header=plan.header_row, rows=plan.rows, add=len(plan.additions),
+                 change=len(plan.changes), same=plan.unchanged))
     for row, message in plan.errors:
-        click.echo(f"Row {row}: {message}", err=True)
+        click.echo(_("Row %(row)s: %(message)s", row=row, message=message), err=True)
     if plan.errors:
-        raise click.ClickException(f"{len(plan.errors)} errors; nothing was imported.")
+        raise click.ClickException(_("%(count)s errors; nothing was imported.",
+                                     count=len(plan.errors)))
 
 
 def _finish(dry_run, write):
     if dry_run:
         db.session.rollback()
-        click.echo("Dry run: nothing was written.")
+        click.echo(_("Dry run: nothing was written."))
         return
     try:
         counts = write()
@@ -48,7 +51,8 @@ def _finish(dry_run, write):
         db.session.rollback()
         raise click.ClickException(error.message) from None
     db.session.commit()
-    click.echo(f"Imported: {counts['added']} added, {counts['updated']} updated.")
+    click.echo(_("Imported: %(added)s added, %(updated)s updated.", added=counts["added"],
+                 updated=counts["updated"]))
 
 
 @click.group()

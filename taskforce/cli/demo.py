@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from taskforce.demo import loader
 from taskforce.demo.people import ACCOUNTS
@@ -26,18 +27,18 @@ def load(founded, if_empty):
     """Load the Bắc Kạn task force of 2020: members, units, catalog, tasks, accounts."""
     if not loader.is_empty(db.session):
         if if_empty:
-            click.echo("The database already has data; demo data not loaded.")
+            click.echo(_("The database already has data; demo data not loaded."))
             return
-        raise click.ClickException("The database is not empty; demo data loads only into "
-                                   "an empty database.")
+        raise click.ClickException(_("The database is not empty; demo data loads only into "
+                                     "an empty database."))
     days = timedelta(days=loader.DAYS_TO_TODAY)
     founded_on = founded.date() if founded else clock.today() - days
     summary = loader.load(db.session, founded_on=founded_on)
     db.session.commit()
-    click.echo(f"Demo data loaded: task force founded on {founded_on:%d/%m/%Y}, "
-               f"{summary['units']} units, {summary['services']} services, "
-               f"{summary['tasks']} tasks.")
-    click.echo("Demo accounts (password demo12345):")
+    click.echo(_("Demo data loaded: task force founded on %(day)s, %(units)s units, "
+                 "%(services)s services, %(tasks)s tasks.", day=f"{founded_on:%d/%m/%Y}",
+                 units=summary["units"], services=summary["services"], tasks=summary["tasks"]))
+    click.echo(_("Demo accounts (password demo12345):"))
     for email, role in ACCOUNTS:
         click.echo(f"  {email:<28} {role}")
 

@@ -3,6 +3,7 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.services import files
@@ -34,6 +35,8 @@ def audit_command():
     for finding in findings:
         click.echo(_line(finding))
     if findings:
-        click.echo(f"{len(findings)} problem(s) found in {upload_dir}.", err=True)
+        click.echo(_("%(count)s problem(s) found in %(folder)s.", count=len(findings),
+                     folder=upload_dir), err=True)
         raise SystemExit(1)
-    click.echo(f"Every stored file in {upload_dir} passes the upload policy; no orphans.")
+    click.echo(_("Every stored file in %(folder)s passes the upload policy; no orphans.",
+                 folder=upload_dir))

@@ -2,19 +2,20 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.services import plans
 
 
 def _targets(indicator):
-    return ", ".join(f"{m.target_value:.0%} by {m.target_on.isoformat()}"
-                     for m in indicator.milestones)
+    return ", ".join(_("%(share)s by %(day)s", share=f"{m.target_value:.0%}",
+                       day=m.target_on.isoformat()) for m in indicator.milestones)
 
 
 def _basis(plan):
     parts = [plan.basis_number or "", plan.basis_date.isoformat() if plan.basis_date else ""]
-    return " of ".join(part for part in parts if part) or "-"
+    return _(" of ").join(part for part in parts if part) or "-"
 
 
 @click.group("plans")
@@ -28,13 +29,14 @@ def list_command():
     """Print every plan: code, name, basis, period, the default marker and its indicators."""
     found = plans.list_plans(db.session)
     if not found:
-        click.echo("No plans yet.")
+        click.echo(_("No plans yet."))
         return
     for plan in found:
         marker = "* " if plan.is_default else "  "
-        click.echo(f"{marker}{plan.code}  {plan.name}  (basis: {_basis(plan)}; "
-                   f"{plan.starts_on.isoformat()} to {plan.ends_on.isoformat()})"
-                   + ("  [default]" if plan.is_default else ""))
+        click.echo(f"{marker}{plan.code}  {plan.name}  ("
+                   + _("basis: %(basis)s; %(start)s to %(end)s", basis=_basis(plan),
+                       start=plan.starts_on.isoformat(), end=plan.ends_on.isoformat()) + ")"
+                   + ("  [" + _("default") + "]" if plan.is_default else ""))
         for indicator in plan.indicators:
             params = ", ".join(f"{key}={value}" for key, value in sorted(indicator.params.items()))
             click.echo(f"    {indicator.code}: {indicator.name} [{indicator.measure}"

@@ -3,6 +3,7 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.services import clock
@@ -27,22 +28,26 @@ def _plan(today):
     summary = plan_reminders(db.session, today=day, now=now)
     digests = workflow.send_digests(db.session, today=day, now=now)
     db.session.commit()
-    click.echo(f"Planned for {day.isoformat()}: {summary.items} reminder(s) in "
-               f"{summary.messages} message(s); {digests} daily digest(s).")
+    click.echo(_("Planned for %(day)s: %(items)s reminder(s) in %(messages)s message(s); "
+                 "%(digests)s daily digest(s).", day=day.isoformat(), items=summary.items,
+                 messages=summary.messages, digests=digests))
 
 
 def _send(batch_size):
     transport = transports.transport_for(current_app.config)
     summary = delivery.deliver_pending(db.session, now=clock.now(), transport=transport,
                                        batch_size=batch_size)
-    click.echo(f"{transport.describe()}: {summary.sent} sent, {summary.retrying} to retry, "
-               f"{summary.failed} failed, {summary.recovered} recovered after an interruption.")
+    click.echo(_("%(transport)s: %(sent)s sent, %(retrying)s to retry, %(failed)s failed, "
+                 "%(recovered)s recovered after an interruption.",
+                 transport=transport.describe(), sent=summary.sent, retrying=summary.retrying,
+                 failed=summary.failed, recovered=summary.recovered))
     if summary.taken_over:
-        click.echo(f"{summary.taken_over} claimed message(s) were taken over by another sender "
-                   f"while this one was held up; they are left to it, not sent from here.")
+        click.echo(_("%(count)s claimed message(s) were taken over by another sender while "
+                     "this one was held up; they are left to it, not sent from here.",
+                     count=summary.taken_over))
     if summary.stopped:
-        raise click.ClickException(f"Stopped, the server could not be reached: "
-                                   f"{summary.stopped}")
+        raise click.ClickException(_("Stopped, the server could not be reached: %(error)s",
+                                     error=summary.stopped))
 
 
 @reminders.command("plan")
@@ -57,8 +62,9 @@ def plan(today, dry_run):
     day = today.date() if today else clock.today()
     summary = plan_reminders(db.session, today=day, now=clock.now(), dry_run=True)
     db.session.rollback()
-    click.echo(f"Dry run for {day.isoformat()}: {summary.items} reminder(s) would be made, "
-               f"in {summary.messages} message(s).")
+    click.echo(_("Dry run for %(day)s: %(items)s reminder(s) would be made, in %(messages)s "
+                 "message(s).", day=day.isoformat(), items=summary.items,
+                 messages=summary.messages))
 
 
 @reminders.command("send")

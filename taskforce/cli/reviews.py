@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.models import ReviewKind
@@ -18,11 +19,11 @@ def reviews_group():
 
 def _period(kind, start, end, today):
     if (start is None) != (end is None):
-        raise click.UsageError("Give both --from and --to, or neither.")
+        raise click.UsageError(_("Give both --from and --to, or neither."))
     if start is not None:
         return start.date(), end.date()
     if kind == ReviewKind.CUSTOM:
-        raise click.UsageError("A custom review needs --from and --to.")
+        raise click.UsageError(_("A custom review needs --from and --to."))
     return reviews.review_period(kind, today)
 
 
@@ -51,9 +52,12 @@ def build(kind, start, end, today, number, send):
     queued = review_mail.send_review(db.session, review, now=now) if send else 0
     db.session.commit()
     figures = review.snapshot["province"]
-    state = "already made" if existed else "built"
-    click.echo(f"Review #{review.id} {state}: {kind} {start:%d/%m/%Y}–{end:%d/%m/%Y}; "
-               f"{figures['level4_verified']} of {figures['services']} services at level 4 "
-               f"verified ({figures['share_verified']:.2%}).")
+    words = (_("Review #%(id)s already made: %(kind)s %(start)s–%(end)s; %(done)s of %(all)s "
+               "services at level 4 verified (%(share)s).") if existed else
+             _("Review #%(id)s built: %(kind)s %(start)s–%(end)s; %(done)s of %(all)s services "
+               "at level 4 verified (%(share)s)."))
+    click.echo(words % {"id": review.id, "kind": kind, "start": f"{start:%d/%m/%Y}",
+                        "end": f"{end:%d/%m/%Y}", "done": figures["level4_verified"],
+                        "all": figures["services"], "share": f"{figures['share_verified']:.2%}"})
     if send:
-        click.echo(f"{queued} e-mails queued in the outbox.")
+        click.echo(_("%(count)s e-mails queued in the outbox.", count=queued))

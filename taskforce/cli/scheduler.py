@@ -7,6 +7,7 @@ import threading
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from taskforce.scheduler import Scheduler
 
@@ -29,8 +30,9 @@ def scheduler_command():
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_args: stop.set())
-    click.echo(f"Scheduler {scheduler.holder} running; waiting for the lease. Stop with Ctrl-C.")
+    click.echo(_("Scheduler %(holder)s running; waiting for the lease. Stop with Ctrl-C.",
+                 holder=scheduler.holder))
     while not stop.wait(1):
         pass
     scheduler.shutdown()
-    click.echo("Scheduler stopped; lease released.")
+    click.echo(_("Scheduler stopped; lease released."))

@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from taskforce.extensions import db
@@ -28,7 +29,7 @@ def create(email, scope, days, name):
     """Make a token and print it once; only its hash is kept."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
-        raise click.ClickException(f"No account has the e-mail {email}.")
+        raise click.ClickException(_("No account has the e-mail %(email)s.", email=email))
     try:
         token, secret = token_service.create_token(
             db.session, user, actor=None, operator=True, name=name or "flask tokens create",
@@ -36,9 +37,10 @@ def create(email, scope, days, name):
     except DomainError as error:
         raise click.ClickException(error.message) from None
     db.session.commit()
-    click.echo(f"Token {token.id} for {user.email} ({scope}"
-               + (f", expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at
-                  else "") + "). Copy it now; it is not shown again:")
+    expires = (_(", expires %(at)s UTC", at=f"{token.expires_at:%Y-%m-%d %H:%M}")
+               if token.expires_at else "")
+    click.echo(_("Token %(id)s for %(email)s (%(scope)s%(expires)s). Copy it now; it is not "
+                 "shown again:", id=token.id, email=user.email, scope=scope, expires=expires))
     click.echo(secret)
 
 
@@ -73,7 +75,7 @@ def revoke(token_id):
     """Revoke the token TOKEN_ID: it stops working at once."""
     token = db.session.get(ApiToken, token_id)
     if token is None:
-        raise click.ClickException(f"No token has the id {token_id}.")
+        raise click.ClickException(_("No token has the id %(id)s.", id=token_id))
     token_service.revoke_token(db.session, token, actor=None, operator=True, now=clock.now())
     db.session.commit()
-    click.echo(f"Token {token_id} revoked.")
+    click.echo(_("Token %(id)s revoked.", id=token_id))

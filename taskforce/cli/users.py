@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.models import Role
@@ -29,7 +30,7 @@ def create(email, full_name, role, unit_name, verifier, password):
     if unit_name:
         unit = units.find_by_name_or_code(db.session, unit_name)
         if unit is None:
-            raise click.ClickException(f"Unknown unit: {unit_name}")
+            raise click.ClickException(_("Unknown unit: %(name)s", name=unit_name))
         unit_id = unit.id
     try:
         user = accounts.create_user(db.session, accounts.UserDraft(
@@ -38,4 +39,4 @@ def create(email, full_name, role, unit_name, verifier, password):
     except DomainError as error:
         raise click.ClickException(error.message) from None
     db.session.commit()
-    click.echo(f"Created {user.email} ({user.role}).")
+    click.echo(_("Created %(email)s (%(role)s).", email=user.email, role=user.role))
