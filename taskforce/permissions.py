@@ -64,6 +64,8 @@ RULES = {
     # person's check (separation of duties, below): then they are claims awaiting it.
     "catalog.import_verified": frozenset({ADMIN, LEADER}),
     "reviews.build": frozenset({ADMIN, LEADER}),
+    # Write the numbered reminder letter (công văn đôn đốc) of a review.
+    "reviews.letter": frozenset({ADMIN, LEADER}),
     "roster.manage": frozenset({ADMIN, LEADER}),
     "users.manage": frozenset({ADMIN}),
     "units.manage": frozenset({ADMIN}),

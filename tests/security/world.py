@@ -60,6 +60,7 @@ ARGUMENTS = {
     "notification_id": "notification_b",
     "update_id": "update_b",
     "plan_id": "plan",
+    "kind": "template_kind",
 }
 # Secret-address routes name their object by a token, not an id.
 TOKENS = {"tasks.ical_user": "calendar_token", "tasks.ical_unit": "unit_token"}
@@ -167,7 +168,7 @@ def build_world():
              for code in ("KH-A", "KH-B")]
     db.session.add_all(plans)
     db.session.commit()
-    world.update(review=review.id, message=message.id, plan=plans[1].id)
+    world.update(review=review.id, message=message.id, plan=plans[1].id, template_kind="usage")
     return world
 
 

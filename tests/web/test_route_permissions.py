@@ -117,6 +117,7 @@ ROUTES = {
     "reviews.export_docx": ("GET", "/reviews/{review}/report.docx", EVERYONE),
     "reviews.build": ("GET", "/reviews/new", {"admin", "leader"}),
     "reviews.send": ("POST", "/reviews/{review}/send", {"admin", "leader"}),
+    "reviews.letter": ("POST", "/reviews/{review}/letter", {"admin", "leader"}),
     # The outbox and the settings: administrators only.
     "outbox.index": ("GET", "/admin/outbox", {"admin"}),
     "outbox.detail": ("GET", "/admin/outbox/{message}", {"admin"}),

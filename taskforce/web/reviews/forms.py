@@ -25,3 +25,9 @@ class SendForm(BaseForm):
     """Only the CSRF token: the button that e-mails a review."""
 
     submit = SubmitField(_l("E-mail to the leadership and members"))
+
+
+class LetterForm(BaseForm):
+    """Only the CSRF token: the button that writes the reminder letter of a review."""
+
+    submit = SubmitField(_l("Reminder letter to the lagging units"))

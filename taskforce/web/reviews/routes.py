@@ -7,9 +7,16 @@ from flask_login import current_user
 from taskforce.extensions import db
 from taskforce.models import Review
 from taskforce.permissions import get_or_404, require
-from taskforce.services import clock, exports, review_exports, review_mail, reviews
+from taskforce.services import (
+    clock,
+    exports,
+    reminder_letters,
+    review_exports,
+    review_mail,
+    reviews,
+)
 from taskforce.web.reviews import bp
-from taskforce.web.reviews.forms import BuildForm, SendForm
+from taskforce.web.reviews.forms import BuildForm, LetterForm, SendForm
 from taskforce.web.submit import submit
 from taskforce.web.utils import paginate
 
@@ -31,7 +38,8 @@ def detail(review_id):
     review = get_or_404(Review, review_id)
     return render_template("reviews/detail.html", review=review,
                            s=reviews.readable(review.snapshot),
-                           title=reviews.review_title(review), send_form=SendForm())
+                           title=reviews.review_title(review), send_form=SendForm(),
+                           letter_form=LetterForm())
 
 
 def _build(form):
@@ -77,6 +85,20 @@ def send(review_id):
         submit(lambda: review_mail.send_review(db.session, review, now=clock.now(),
                                                actor=current_user), _queued)
     return redirect(url_for("reviews.detail", review_id=review.id))
+
+
+@bp.route("/reviews/<int:review_id>/letter", methods=["POST"])
+@require("reviews.letter")
+def letter(review_id):
+    """The reminder letter (công văn đôn đốc) to the review's lagging units, numbered, as .docx."""
+    review = get_or_404(Review, review_id)
+    made = submit(lambda: reminder_letters.make_letter(
+        db.session, review, actor=current_user, today=clock.today(), now=clock.now()),
+        category="warning") if LetterForm().validate_on_submit() else None
+    if made is None or not made.ok:
+        return redirect(url_for("reviews.detail", review_id=review.id))
+    return Response(made.value.data, mimetype=review_exports.DOCX_MIMETYPE, headers={
+        "Content-Disposition": exports.disposition(made.value.file_name)})
 
 
 @bp.route("/reviews/<int:review_id>/trend.svg")
