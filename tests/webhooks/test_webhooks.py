@@ -2,7 +2,7 @@
 independent receiver, retries, a killed delivery, only http(s), the pause after a day."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from taskforce.models import (
     Notification,
     OutboxMessage,
     OutboxState,
+    Position,
     Role,
     TaskStatus,
     WebhookSubscription,
@@ -22,6 +23,7 @@ from taskforce.services import audit, notifications, webhook_events, webhooks
 from taskforce.services.errors import DomainError
 from taskforce.services.mail import delivery
 from taskforce.services.mail.webhooks import WebhookTransport
+from taskforce.services.reminders import plan_reminders
 from taskforce.services.tasks import operations
 from tests import factories
 from tests.webhooks.receiver import Receiver, free_port
@@ -278,3 +280,20 @@ def test_a_success_resets_the_day_of_failures(app):
     assert subscription.paused_at is None
     attempts = db.session.scalar(select(func.count(DeliveryAttempt.id)))
     assert attempts == 4
+
+
+def test_the_reminder_planning_sends_overdue_and_escalated_once(app):
+    subscription = subscribe("http://127.0.0.1:9/a", events=["task.overdue", "task.escalated"])
+    unit = factories.unit(name="Sở Tư pháp", focal_email="dau-moi@stp.test")
+    factories.member(position=Position.LEADER, email="to-truong@tct.test")
+    late = factories.task(unit, due_on=date(2020, 11, 9))  # 5 working days late on 16/11
+    db.session.commit()
+    monday = datetime(2020, 11, 16, 1, 0, tzinfo=UTC)
+    plan_reminders(db.session, today=date(2020, 11, 16), now=monday)
+    db.session.commit()
+    plan_reminders(db.session, today=date(2020, 11, 16), now=monday)  # a second run
+    db.session.commit()
+    rows = deliveries()
+    assert sorted(row.subject for row in rows) == ["task.escalated", "task.overdue"]
+    assert {row.webhook_id for row in rows} == {subscription.id}
+    assert {json.loads(row.body_text)["object"]["id"] for row in rows} == {late.id}
