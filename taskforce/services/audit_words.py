@@ -49,6 +49,7 @@ ACTIONS = {
     "settings.update": _l("%(actor)s changed the settings."),
     "review.build": _l("%(actor)s made a review."),
     "review.send": _l("%(actor)s e-mailed a review."),
+    "review.letter": _l("%(actor)s made the reminder letter %(object)s."),
     "outbox.send_again": _l("%(actor)s sent the e-mail to %(object)s again."),
     "plan.create": _l("%(actor)s created the plan “%(object)s”."),
     "plan.update": _l("%(actor)s changed the plan “%(object)s”."),
