@@ -630,8 +630,8 @@ def note_for(key, row):
     if "note" in row:
         return f"`{row['path']}`, {row['n']} requests, {row['note']}"
     if "first_ms" in row:
-        return (f"`{row['path']}`, {row['n']} requests after the first, which took "
-                f"{row['first_ms']:,} ms (drawn by a child process)")
+        return (f"`{row['path']}`, {row['n']} requests after the first, which drew it in "
+                f"{row['first_ms']:,} ms")
     if "path" in row:
         return f"`{row['path']}`, {row['n']} requests after warm-up"
     return ""
