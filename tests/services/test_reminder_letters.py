@@ -75,7 +75,7 @@ def test_no_letter_when_no_unit_lags(app):
         factories.service(unit, level=4)
     db.session.commit()
     review = build_week()
-    with pytest.raises(DomainError, match="no one to remind"):
+    with pytest.raises(DomainError, match="không cần đôn đốc"):
         reminder_letters.make_letter(db.session, review, actor=None, today=TODAY, now=NOW)
     assert reminder_letters.next_number(db.session, 2020) == 1  # none was taken
 
