@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from taskforce.extensions import db
-from taskforce.services import clock
+from taskforce.services import clock, webhooks
 from taskforce.services.mail import delivery, transports, workflow
 from taskforce.services.reminders import plan_reminders
 
@@ -41,6 +41,11 @@ def _send(batch_size):
                  "%(recovered)s recovered after an interruption.",
                  transport=transport.describe(), sent=summary.sent, retrying=summary.retrying,
                  failed=summary.failed, recovered=summary.recovered))
+    hooks = webhooks.deliver(db.session, now=clock.now())
+    if hooks.sent or hooks.retrying or hooks.failed or hooks.recovered:
+        click.echo(_("Webhooks: %(sent)s sent, %(retrying)s to retry, %(failed)s failed, "
+                     "%(recovered)s recovered after an interruption.", sent=hooks.sent,
+                     retrying=hooks.retrying, failed=hooks.failed, recovered=hooks.recovered))
     if summary.taken_over:
         click.echo(_("%(count)s claimed message(s) were taken over by another sender while "
                      "this one was held up; they are left to it, not sent from here.",
