@@ -72,7 +72,7 @@ def base_url_default(config):
     context = click.get_current_context(silent=True)
     if context is not None and context.info_name == "run":
         host = context.params.get("host") or "127.0.0.1"
-        host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a link, not a bind
+        host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # a link, not a bind  # noqa: S104  # nosec B104
         host = f"[{host}]" if ":" in host else host
         scheme = "https" if context.params.get("cert") else "http"
         return f"{scheme}://{host}:{context.params.get('port') or 5000}"
