@@ -125,11 +125,6 @@ class TaskClaimForm(ClaimForm):
     service_id = SelectField(_l("Service"), coerce=record_id, choices=[],
                              validate_choice=False)
 
-    def fill_choices(self, services):
-        self.service_id.choices = _choices((s.id, f"{s.code} · {s.name}") for s in services)
-
-
-class ReasonForm(BaseForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             # The task page also holds the update form, with a note, files and a button of
@@ -137,6 +132,11 @@ class ReasonForm(BaseForm):
             options = {**options, "id": f"claim-{options['name']}"}
             return super().bind_field(form, unbound_field, options)
 
+    def fill_choices(self, services):
+        self.service_id.choices = _choices((s.id, f"{s.code} · {s.name}") for s in services)
+
+
+class ReasonForm(BaseForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=4000)])
     submit = SubmitField(_l("Confirm"))
 
