@@ -12,6 +12,7 @@ openpyxl is imported when a workbook is made, not with the application.
 """
 
 import re
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
@@ -157,6 +158,7 @@ def _write(ws, sheet, letter):
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     widths = [min(len(str(h)), 30) for h in sheet.headers]
+    looks = {}
     for offset, values in enumerate(sheet.rows, start=1):
         for column, value in enumerate(values, start=1):
             kind = sheet.kinds.get(column - 1) or _kind(value)
@@ -165,11 +167,18 @@ def _write(ws, sheet, letter):
             if isinstance(value, Percent):
                 value = float(value)
             cell = ws.cell(row=header_row + offset, column=column, value=safe_cell(value))
-            cell.border = border
-            if kind in FORMATS:
-                cell.number_format = FORMATS[kind]
-            if kind == TEXT and len(str(value or "")) > WIDEST:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            wrap = kind == TEXT and len(str(value or "")) > WIDEST
+            # Setting a style hashes it each time; the cells of one look share its indexes.
+            look = looks.get((kind, wrap))
+            if look is not None:
+                cell._style = copy(look)
+            else:
+                cell.border = border
+                if kind in FORMATS:
+                    cell.number_format = FORMATS[kind]
+                if wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                looks[(kind, wrap)] = copy(cell._style)
             if column <= len(widths):
                 widths[column - 1] = max(widths[column - 1],
                                          min(_shown_length(value, kind), WIDEST))
