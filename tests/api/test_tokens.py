@@ -129,3 +129,17 @@ def test_account_page_refuses_bad_input_and_others_tokens(app, client, login_as)
     client.post("/account/tokens/revoke", data={"token_id": str(theirs.id)})
     db.session.expire_all()
     assert db.session.get(ApiToken, theirs.id).revoked_at is None
+
+
+def test_revoking_with_nonsense_changes_nothing(app, client, login_as):
+    user = login_as("leader")
+    token, _secret = tokens.create_token(db.session, user, actor=user, name="mine",
+                                         scope="read", expires_days=None, now=utcnow())
+    db.session.commit()
+    for value in ("", "abc", "-1", "0", "99999999999", "1e3", "١", str(token.id + 1)):
+        assert client.get("/account/tokens/revoke", query_string={"id": value}
+                          ).status_code == 302
+        assert client.post("/account/tokens/revoke", data={"token_id": value}
+                           ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ApiToken, token.id).revoked_at is None
