@@ -7,13 +7,16 @@ no copy (the snapshot never changes, so neither do they).
 """
 
 import hashlib
+import json
+import threading
+from collections import OrderedDict
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from taskforce.models import Member, OutboxState, Review, Role, User
-from taskforce.services import audit, exports, review_exports, reviews
+from taskforce.services import audit, exports, indicator_words, review_exports, reviews
 from taskforce.services.mail import outbox
 
 MAIL_KIND = "review"
@@ -59,7 +62,9 @@ def _render(review, locale):
     with force_locale(locale):
         context = {"review": review, "s": reviews.readable(review.snapshot),
                    "title": reviews.review_title(review),
-                   "link": review_link(review), "chart_cid": CHART_CID}
+                   "link": review_link(review), "chart_cid": CHART_CID,
+                   "status_word": indicator_words.status_word,
+                   "pace_text": indicator_words.pace_text}
         return (reviews.review_title(review), render_template("emails/review.txt", **context),
                 render_template("emails/review.html", **context))
 
@@ -123,10 +128,32 @@ def attached_files(session, message):
     return review_files(session, review, message.locale)
 
 
+# The files this process made last: a review goes to every reader within minutes and its
+# snapshot never changes, so each reader's language costs one workbook and the report one file.
+# The key holds all they are made from (the snapshot and the report's settings).
+_MADE = OrderedDict()
+_MADE_LOCK = threading.Lock()
+KEPT_FILES = 4
+
+
 def review_files(session, review, locale=None):
     """The review's workbook and Word report as attachments."""
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    made_from = json.dumps([review.id, review.kind, str(review.period_start),
+                            str(review.period_end), review.number, review.snapshot, locale,
+                            review_exports.report_header(session)], sort_keys=True, default=str)
+    key = hashlib.sha256(made_from.encode()).hexdigest()
+    with _MADE_LOCK:
+        if key in _MADE:
+            _MADE.move_to_end(key)
+            return list(_MADE[key])
+    with force_locale(locale):
         xlsx = review_exports.workbook_of(session, review)
     docx = review_exports.report_of(session, review)
-    return [(review_exports.file_name(review, "xlsx"), exports.XLSX_MIMETYPE, xlsx),
-            (review_exports.file_name(review, "docx"), review_exports.DOCX_MIMETYPE, docx)]
+    files = ((review_exports.file_name(review, "xlsx"), exports.XLSX_MIMETYPE, xlsx),
+             (review_exports.file_name(review, "docx"), review_exports.DOCX_MIMETYPE, docx))
+    with _MADE_LOCK:
+        _MADE[key] = files
+        while len(_MADE) > KEPT_FILES:
+            _MADE.popitem(last=False)
+    return list(files)
