@@ -26,6 +26,7 @@ from taskforce.models import (
     StatusUpdate,
     TaskKind,
     TaskStatus,
+    WebhookSubscription,
 )
 from taskforce.models.types import utcnow
 from taskforce.services import reviews
@@ -60,6 +61,7 @@ ARGUMENTS = {
     "notification_id": "notification_b",
     "update_id": "update_b",
     "plan_id": "plan",
+    "webhook_id": "webhook",
     "kind": "template_kind",
 }
 # Secret-address routes name their object by a token, not an id.
@@ -167,8 +169,13 @@ def build_world():
                       milestones=[Milestone(target_value=0.3, target_on=date(2020, 12, 31))])])
              for code in ("KH-A", "KH-B")]
     db.session.add_all(plans)
+    # Inactive: the world's other writes queue no delivery to it.
+    webhook = WebhookSubscription(name="Cổng Zalo", url="https://zalo.example.gov.vn/hook",
+                                  secret="s" * 20, events="task.assigned", active=False)
+    db.session.add(webhook)
     db.session.commit()
-    world.update(review=review.id, message=message.id, plan=plans[1].id, template_kind="usage")
+    world.update(review=review.id, message=message.id, plan=plans[1].id, template_kind="usage",
+                 webhook=webhook.id)
     return world
 
 
