@@ -10,11 +10,11 @@ every administrative document; the body follows the reader's language.
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale, format_decimal, format_percent
+from flask_babel import force_locale, format_decimal, format_percent, pgettext
 from flask_babel import gettext as _
 
 from taskforce.models import ReviewKind, UnitKind
-from taskforce.services import exports, official_docx, reviews, settings
+from taskforce.services import exports, indicator_words, official_docx, reviews, settings
 
 DOCUMENT_TYPE = "BÁO CÁO"
 DOCX_MIMETYPE = official_docx.DOCX_MIMETYPE
@@ -122,7 +122,24 @@ def review_xlsx(review, letter=None):
                                         _("New due date"), _("Decided on")],
               [[t["title"], t["unit"], _date(t["previous_due_on"]), _date(t["granted_due_on"]),
                 _date(t["decided_on"])] for t in s["extensions"]["items"]]),
+        *([sheet(pgettext("sheet", "Indicators"), _indicator_headers(),
+                 [_indicator_cells(item) for item in reviews.indicator_items(s)],
+                 {2: exports.PERCENT, 3: exports.PERCENT, 5: exports.PERCENT})]
+          if s.get("indicators") else []),
     ], letter)
+
+
+def _indicator_headers():
+    return [_("Code"), _("Indicator"), _("Value"), _("Target"), _("Target date"),
+            _("Projected"), _("Status"), _("Pace needed")]
+
+
+def _indicator_cells(item):
+    return [item["code"], item["name"], item["value"] if item["value"] is not None else "",
+            item["target"], _date(item["target_on"]),
+            item["projected"] if item["projected"] is not None else "",
+            indicator_words.status_word(item["status"]),
+            indicator_words.pace_text(item.get("pace"), item.get("pace_services"))]
 
 
 def letterhead(session, review):
@@ -271,6 +288,24 @@ def _body(doc, s, chart_png=None):
                          missing=_num(row["to_target"])))
     else:
         _text(doc, _("Every unit has reached the target."))
+    _indicators_section(doc, s)
+
+
+def _indicators_section(doc, s):
+    """The default plan's indicators as the review kept them (none for an older review)."""
+    if not s.get("indicators"):
+        return
+    _heading(doc, _("IV. Indicators of the plan: %(name)s", name=s["indicators"]["plan"]["name"]))
+    _table(doc, [_("Indicator"), _("Value"), _("Target"), _("Target date"), _("Projected"),
+                 _("Status"), _("Pace needed")],
+           [[f'{item["code"]} {item["name"]}',
+             _pct(item["value"]) if item["value"] is not None else _("no data"),
+             _pct(item["target"]), _day(item["target_on"]),
+             _pct(item["projected"]) if item["projected"] is not None else "—",
+             indicator_words.status_word(item["status"]),
+             indicator_words.pace_text(item.get("pace"), item.get("pace_services"))]
+            for item in reviews.indicator_items(s)],
+           numeric=(1, 2, 4))
 
 
 def _tasks_section(doc, s):

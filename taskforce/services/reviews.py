@@ -21,7 +21,7 @@ from taskforce.models import (
     TaskStatus,
     Unit,
 )
-from taskforce.services import audit, charts, clock, kpi, settings, tasks
+from taskforce.services import audit, charts, clock, kpi, plans, settings, tasks
 from taskforce.services.errors import DomainError
 from taskforce.services.inserts import insert_missing
 
@@ -169,9 +169,27 @@ def build_snapshot(session, *, kind, start, end, now, today=None):
                    "claimed": round(p.share_claimed, 4), "services": p.services}
                   for p in kpi.monthly_trend(session, kpi.trend_start(end, TREND_MONTHS), end)],
         "signer": _signer(session),
+        "indicators": _indicators(session, end),
     }
     snapshot.update(_task_lists(session, start, end))
     return snapshot
+
+
+def _indicators(session, end):
+    """The default plan's indicators as of ``end`` (None without a plan): the plan's code and
+    name, and each indicator's value, target, target date, projection, status and pace."""
+    report = plans.default_report(session, end)
+    if report is None:
+        return None
+    data = plans.as_json(report)
+    for item in data["indicators"]:
+        item.pop("units", None)
+    return {"plan": data["plan"], "items": data["indicators"]}
+
+
+def indicator_items(snapshot):
+    """The stored indicators of a snapshot (none for a review made before they were kept)."""
+    return (snapshot.get("indicators") or {}).get("items") or []
 
 
 def _iso(value):

@@ -15,6 +15,7 @@ from taskforce.services import (
     review_mail,
     reviews,
 )
+from taskforce.web.plans.words import STATUS_BADGES
 from taskforce.web.reviews import bp
 from taskforce.web.reviews.forms import BuildForm, LetterForm, SendForm
 from taskforce.web.submit import submit
@@ -39,7 +40,7 @@ def detail(review_id):
     return render_template("reviews/detail.html", review=review,
                            s=reviews.readable(review.snapshot),
                            title=reviews.review_title(review), send_form=SendForm(),
-                           letter_form=LetterForm())
+                           letter_form=LetterForm(), badges=STATUS_BADGES)
 
 
 def _build(form):
