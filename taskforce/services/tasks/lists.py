@@ -137,16 +137,16 @@ def search(filters, *, user, today):
             .options(*_with_people()).order_by(*_order(filters)))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Figures:
     """What a list shows beside each task: progress, extensions, class, overdue."""
 
-    progress: int = 0
-    covered: int = 0
-    level4: int = 0
-    extensions: int = 0
-    klass: str | None = None
-    overdue: bool = False
+    progress: int
+    covered: int
+    level4: int
+    extensions: int
+    klass: str | None
+    overdue: bool
 
 
 def extension_counts(session, task_ids):
