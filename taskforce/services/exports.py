@@ -11,6 +11,7 @@ page's width, the header row repeated, page numbers in the footer). :func:`file_
 openpyxl is imported when a workbook is made, not with the application.
 """
 
+import math
 import re
 from copy import copy
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ TEXT, INTEGER, NUMBER, DATE, PERCENT, POINTS = "text", "integer", "number", "dat
 FORMATS = {INTEGER: "#,##0", NUMBER: "#,##0.00", DATE: "DD/MM/YYYY", PERCENT: "0.00%",
            POINTS: "+0.00;-0.00;0.00"}
 WIDEST = 60
+HEADER_WIDTH = 14
 FOOTER_SIZE = 9
 
 
@@ -89,6 +91,10 @@ def _kind(value):
     if isinstance(value, bool) or not isinstance(value, int | float):
         return TEXT
     return INTEGER if isinstance(value, int) else NUMBER
+
+
+def _longest_word(text):
+    return max((len(word) for word in str(text).split()), default=0)
 
 
 def _shown_length(value, kind):
@@ -157,9 +163,12 @@ def _write(ws, sheet, letter):
         cell.fill = PatternFill("solid", fgColor="DDE5F0")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
-    widths = [min(len(str(h)), 30) for h in sheet.headers]
+    # A header wraps (its row is as tall as its longest): it asks for its longest word, and
+    # a short header for all of it; the cells below may ask for more.
+    widths = [max(_longest_word(h), min(len(str(h)), HEADER_WIDTH)) for h in sheet.headers]
     looks = {}
     for offset, values in enumerate(sheet.rows, start=1):
+        tallest = 1
         for column, value in enumerate(values, start=1):
             kind = sheet.kinds.get(column - 1) or _kind(value)
             if kind in (PERCENT, POINTS) and not isinstance(value, int | float):
@@ -168,6 +177,8 @@ def _write(ws, sheet, letter):
                 value = float(value)
             cell = ws.cell(row=header_row + offset, column=column, value=safe_cell(value))
             wrap = kind == TEXT and len(str(value or "")) > WIDEST
+            if wrap:
+                tallest = max(tallest, math.ceil(len(str(value)) / WIDEST))
             # Setting a style hashes it each time; the cells of one look share its indexes.
             look = looks.get((kind, wrap))
             if look is not None:
@@ -176,14 +187,18 @@ def _write(ws, sheet, letter):
                 cell.border = border
                 if kind in FORMATS:
                     cell.number_format = FORMATS[kind]
-                if wrap:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = Alignment(wrap_text=wrap, vertical="top")
                 looks[(kind, wrap)] = copy(cell._style)
             if column <= len(widths):
                 widths[column - 1] = max(widths[column - 1],
                                          min(_shown_length(value, kind), WIDEST))
+        if tallest > 1:  # a row of wrapped text as tall as its lines (no spreadsheet measures)
+            ws.row_dimensions[header_row + offset].height = 15 * tallest
     for column, chars in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = max(chars, 6) + 2
+    lines = max([math.ceil(len(str(h)) / max(w, 6)) for h, w in zip(sheet.headers, widths,
+                                                                    strict=False)] or [1])
+    ws.row_dimensions[header_row].height = 15 * max(1, lines)
     last_row = header_row + max(len(sheet.rows), 1)
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{last}{last_row}"

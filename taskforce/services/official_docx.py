@@ -165,7 +165,8 @@ def column_widths(headers, rows, width=TEXT_WIDTH_CM):
     cell (a header counts by its longest word, since it may wrap), at least NARROWEST_CM."""
     wants = []
     for index, header in enumerate(headers):
-        longest_word = max((len(word) for word in str(header).split()), default=1)
+        # A header may wrap, but to no more than about three lines.
+        longest_word = max([len(word) for word in str(header).split()] + [len(str(header)) / 3])
         longest = max([len(str(row[index])) for row in rows] + [longest_word])
         wants.append(max(NARROWEST_CM, min(longest, 60) / CHARS_PER_CM + 0.4))
     total = sum(wants)
