@@ -419,16 +419,42 @@ def evaluate(session, plan, as_of, with_units=True):
         for indicator, found in zip(plan.indicators, figures, strict=True)])
 
 
+def _default_loaded(session):
+    """The default plan with its indicators and targets in one statement, or None."""
+    return session.scalars(select(Plan).where(Plan.is_default.is_(True)).order_by(Plan.id)
+                           .options(joinedload(Plan.indicators).joinedload(Indicator.milestones))
+                           ).unique().first()
+
+
 def default_report(session, as_of):
     """The default plan's indicators as of ``as_of`` without per-unit values, or None.
 
     Two statements once the figures are kept: the plan with its indicators and targets, and
     the stamp under which the figures are kept.
     """
-    plan = session.scalars(select(Plan).where(Plan.is_default.is_(True)).order_by(Plan.id)
-                           .options(joinedload(Plan.indicators).joinedload(Indicator.milestones))
-                           ).unique().first()
+    plan = _default_loaded(session)
     return evaluate(session, plan, as_of, with_units=False) if plan is not None else None
+
+
+@dataclass(frozen=True)
+class UnitIndicator:
+    """An indicator of the plan with one unit's value beside the province's."""
+
+    report: IndicatorReport
+    value: float | None  # the unit's; None when it has no data (or is inactive)
+
+
+def unit_report(session, unit_id, as_of):
+    """``(plan, [UnitIndicator])``: the default plan's indicators as of ``as_of`` with the
+    unit's value of each, or None without a plan. Three statements once the figures are kept:
+    the plan, the active units and the stamp."""
+    plan = _default_loaded(session)
+    if plan is None:
+        return None
+    report = evaluate(session, plan, as_of)
+    return plan, [UnitIndicator(item, next((u.value for u in item.units
+                                            if u.unit_id == unit_id), None))
+                  for item in report.indicators]
 
 
 def _rounded(value):

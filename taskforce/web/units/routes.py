@@ -6,7 +6,8 @@ from flask_login import current_user
 from taskforce.extensions import db
 from taskforce.models import Unit
 from taskforce.permissions import can, get_or_404, require
-from taskforce.services import clock, kpi, roster, tasks
+from taskforce.services import clock, kpi, plans, roster, tasks
+from taskforce.web.plans.words import STATUS_BADGES
 from taskforce.web.tasks.calendar_routes import unit_feed_url
 from taskforce.web.tasks.routes import task_labels
 from taskforce.web.units import bp
@@ -30,6 +31,8 @@ def detail(unit_id):
     figures = kpi.unit_figures(db.session, unit, today)
     return render_template("units/detail.html", unit=unit, figures=figures,
                            followers=roster.followers_of(db.session, unit), today=today,
+                           plan_for_unit=plans.unit_report(db.session, unit.id, today),
+                           badges=STATUS_BADGES,
                            **_unit_tasks(unit, today))
 
 
