@@ -236,7 +236,7 @@ def test_dashboard_share_moves_by_exactly_the_verified_service(page):
 
 def test_planning_pass_reminds_the_unit_three_working_days_before(page, server):
     planned = server.flask("reminders", "plan", "--today", ROUND["plan_day"].isoformat())
-    assert "Planned for" in planned.stdout
+    assert "Đã lập cho ngày" in planned.stdout  # the operator's language: Vietnamese
     log_in(page, "admin@taskforce.test")
     page.locator("#admin-menu").click()
     page.locator("a.dropdown-item[href='/admin/outbox']").click()
