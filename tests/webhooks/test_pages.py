@@ -134,3 +134,20 @@ def test_other_roles_are_refused(client, login_as):
     assert client.post("/admin/webhooks", data=GOOD).status_code == 403
     assert client.post(f"/admin/webhooks/{row.id}/delete", data={}).status_code == 403
     assert count() == 1
+
+
+def test_a_failed_delivery_shows_on_the_outbox_page_and_is_sent_again(client, login_as):
+    login_as("admin", locale="en")
+    row = make()
+    client.post(f"/admin/webhooks/{row.id}/test")
+    ping = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "webhook")).one()
+    ping.state, ping.attempts, ping.last_error = "failed", 8, "HTTP 500 Internal Server Error"
+    db.session.commit()
+    listing = client.get("/admin/outbox?state=failed").get_data(as_text=True)
+    assert row.url in listing and f"/admin/outbox/{ping.id}" in listing
+    detail = client.get(f"/admin/outbox/{ping.id}").get_data(as_text=True)
+    assert f"/admin/webhooks/{row.id}" in detail and "HTTP 500" in detail
+    assert '"event": "ping"' in detail.replace("&#34;", '"')
+    assert client.post(f"/admin/outbox/{ping.id}/send-again").status_code == 302
+    db.session.refresh(ping)
+    assert (ping.state, ping.attempts) == ("pending", 0)
