@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from taskforce import jobs
 from taskforce.extensions import db
 from taskforce.models import (
     DeliveryAttempt,
@@ -297,3 +298,19 @@ def test_the_reminder_planning_sends_overdue_and_escalated_once(app):
     assert sorted(row.subject for row in rows) == ["task.escalated", "task.overdue"]
     assert {row.webhook_id for row in rows} == {subscription.id}
     assert {json.loads(row.body_text)["object"]["id"] for row in rows} == {late.id}
+
+
+def test_the_delivery_job_and_command_send_the_webhooks(app, runner):
+    with Receiver(SECRET) as receiver:
+        subscribe(receiver.url)
+        notifications.notify(db.session, [], kind="assigned", task=factories.task())
+        db.session.commit()
+        jobs.deliver_job(app)
+        notifications.notify(db.session, [], kind="accepted", task=factories.task())
+        db.session.commit()
+        result = runner.invoke(args=["reminders", "send"])
+    assert result.exit_code == 0, result.output
+    assert "1" in result.output and ("Webhook" in result.output)
+    assert [got["json"]["event"] for got in receiver.received] == ["task.assigned",
+                                                                   "task.accepted"]
+    assert all(got["ok"] for got in receiver.received)
