@@ -5,14 +5,23 @@ import json
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.services import clock, kpi, plans
 from taskforce.services.errors import DomainError
 
-COLUMNS = (("services", "Services"), ("level3", "Level 3"), ("level4", "L4 claimed"),
-           ("level4_verified", "L4 verified"), ("share", "Share"),
-           ("share_verified", "Share verified"), ("to_target", "To target"))
+
+def N_(message):
+    """Mark a heading for extraction; it is translated when the table is printed."""
+    return message
+
+
+# The columns and their headings, translated when the table is printed.
+COLUMNS = (("services", N_("Services")), ("level3", N_("Level 3")),
+           ("level4", N_("L4 claimed")), ("level4_verified", N_("L4 verified")),
+           ("share", N_("Share")), ("share_verified", N_("Share verified")),
+           ("to_target", N_("To target")))
 NAME_WIDTH = 40
 CELL_WIDTH = 7  # "100.00%" fits
 
@@ -32,7 +41,7 @@ def _cell(key, value):
 
 def _line(name, cells):
     name = name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
-    widths = [max(len(title), CELL_WIDTH) for _key, title in COLUMNS]
+    widths = [max(len(_(title)), CELL_WIDTH) for _key, title in COLUMNS]
     cells = [cell.rjust(width) for cell, width in zip(cells, widths, strict=True)]
     return f"{name:<{NAME_WIDTH}}  " + "  ".join(cells)
 
@@ -42,24 +51,27 @@ def _row(name, figures):
 
 
 def _share(value):
-    return "no data" if value is None else f"{value:.2%}"
+    return _("no data") if value is None else f"{value:.2%}"
 
 
 def _indicator_line(item):
-    projected = "cannot forecast yet" if item["projected"] is None \
-        else f"projected {_share(item['projected'])}"
-    return (f"  {item['code']}: {item['name']} — {_share(item['value'])}, target "
-            f"{_share(item['target'])} by {item['target_on']}, {projected}, "
-            f"{item['status'].replace('_', ' ')}")
+    projected = _("cannot forecast yet") if item["projected"] is None \
+        else _("projected %(share)s", share=_share(item["projected"]))
+    return f"  {item['code']}: {item['name']} — " + _(
+        "%(value)s, target %(target)s by %(day)s, %(projected)s, %(status)s",
+        value=_share(item["value"]), target=_share(item["target"]), day=item["target_on"],
+        projected=projected, status=item["status"].replace("_", " "))
 
 
 def _table(data):
-    lines = [f"Share of services at level 4 as of {data['as_of']} (target {data['target']:.0%})",
-             _line("Unit", [title for _key, title in COLUMNS])]
+    lines = [_("Share of services at level 4 as of %(day)s (target %(target)s)",
+               day=data["as_of"], target=f"{data['target']:.0%}"),
+             _line(_("Unit"), [_(title) for _key, title in COLUMNS])]
     lines += [_row(unit["name"], unit) for unit in data["units"]]
-    lines.append(_row("Province", data["province"]))
+    lines.append(_row(_("Province"), data["province"]))
     if data.get("plan"):
-        lines.append(f"Plan {data['plan']['code']}: {data['plan']['name']}")
+        lines.append(_("Plan %(code)s: %(name)s", code=data["plan"]["code"],
+                       name=data["plan"]["name"]))
         lines += [_indicator_line(item) for item in data["indicators"]]
     return "\n".join(lines)
 

@@ -54,3 +54,11 @@ def test_and_english_when_the_operator_asks(app, runner):
     result = runner.invoke(args=["users", "create", "--email", "broken", "--name", "X",
                                  "--password", "long-enough-1"])
     assert "This is not a valid e-mail address." in result.output
+
+
+def test_the_kpi_table_in_vietnamese(app, runner):
+    app.config["TASKFORCE_LOCALE"] = "vi"
+    lines = runner.invoke(args=["kpi", "--as-of", "2020-08-31"]).output.splitlines()
+    assert lines[0].startswith("Tỷ lệ dịch vụ đạt mức độ 4 tính đến 2020-08-31")
+    assert lines[1].startswith("Đơn vị") and "MĐ4 xác minh" in lines[1]
+    assert lines[-1].startswith("Tỉnh")
