@@ -121,17 +121,29 @@ def _date_ticks(ax, days):
     ax.set_xticks([day for day, _label in ticks], [label for _day, label in ticks])
 
 
-def trend_chart(points, target, fmt="svg", labels=None):
+def trend_spec(points, target, labels=None, projection=None):
+    """The JSON data a trend chart is drawn from (see :func:`trend_chart`)."""
+    spec = {"points": [[on.isoformat(), float(verified), float(claimed)]
+                       for on, verified, claimed in plotted(points)],
+            "target": float(target), "labels": dict(labels or {})}
+    if projection:
+        spec["projection"] = {key: [[day.isoformat(), float(value)]
+                                    for day, value in projection.get(key, [])]
+                              for key in ("points", "targets")}
+    return spec
+
+
+def trend_chart(points, target, fmt="svg", labels=None, projection=None):
     """A line of the verified share month by month against a dashed target line.
 
     ``points`` are ``(on, share_verified, share_claimed[, services])``, drawn from the first
     with services (:func:`plotted`); ``labels`` holds the already translated texts:
-    ``title``, ``verified``, ``claimed`` (drawn when given) and ``target``.
+    ``title``, ``verified``, ``claimed`` (drawn when given), ``target``, and ``projected``
+    and ``plan_target`` with a ``projection``: ``{"points": [(day, value)...], "targets":
+    [(day, target)...]}``, the projected values drawn dashed from the last known one and
+    each dated target as a marker.
     """
-    spec = {"points": [[on.isoformat(), float(verified), float(claimed)]
-                       for on, verified, claimed in plotted(points)],
-            "target": float(target), "labels": dict(labels or {})}
-    return draw("trend", spec, fmt)
+    return draw("trend", trend_spec(points, target, labels, projection), fmt)
 
 
 def unit_bars(rows, target, fmt="svg", labels=None, format_share=None):
@@ -165,10 +177,12 @@ def _draw_trend(spec, fmt):
                     color=CLAIMED_COLOR, label=_clean(labels["claimed"], 80))
     ax.axhline(target, linestyle="--", linewidth=1.5, color=TARGET_COLOR,
                label=_clean(_target_label(labels, target), 80))
-    top = max([target, *(max(point[1], point[2]) for point in points)])
+    ahead = _draw_projection(ax, spec.get("projection") or {}, labels)
+    top = max([target, *(max(point[1], point[2]) for point in points),
+               *(value for _day, value in ahead)])
     ax.set_ylim(0, min(1.0, top * 1.25 + 0.02))
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    _date_ticks(ax, days)
+    _date_ticks(ax, sorted({*days, *(day for day, _value in ahead)}))
     ax.grid(axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     if labels.get("title"):
@@ -176,6 +190,21 @@ def _draw_trend(spec, fmt):
     ax.legend(loc="upper left", frameon=False)
     fig.autofmt_xdate(rotation=45)
     return _render(fig, fmt)
+
+
+def _draw_projection(ax, projection, labels):
+    """The projection dashed and the plan's targets as markers; their ``(day, value)``."""
+    line = [(date.fromisoformat(on), value) for on, value in projection.get("points", [])]
+    marks = [(date.fromisoformat(on), value) for on, value in projection.get("targets", [])]
+    if len(line) > 1:
+        ax.plot([day for day, _ in line], [value for _, value in line], linestyle="--",
+                linewidth=1.5, color=VERIFIED_COLOR, alpha=0.7,
+                label=_clean(labels.get("projected", ""), 80) or None)
+    if marks:
+        ax.scatter([day for day, _ in marks], [value for _, value in marks], marker="*", s=110,
+                   color=TARGET_COLOR, zorder=3,
+                   label=_clean(labels.get("plan_target", ""), 80) or None)
+    return line + marks
 
 
 def _draw_bars(spec, fmt):

@@ -6,7 +6,16 @@ from flask_babel import gettext as _
 
 from taskforce.extensions import db
 from taskforce.permissions import public, require
-from taskforce.services import charts, clock, exports, kpi, measures, plans, settings
+from taskforce.services import (
+    charts,
+    clock,
+    exports,
+    kpi,
+    measures,
+    plan_charts,
+    plans,
+    settings,
+)
 from taskforce.web.dashboard import bp
 from taskforce.web.plans.words import STATUS_BADGES
 from taskforce.web.submit import attempt
@@ -70,8 +79,10 @@ def _trend(fmt):
     target = settings.target_share(db.session)
     points = kpi.monthly_trend(db.session, kpi.trend_start(as_of), as_of)
     labels = {"verified": _("Verified"), "claimed": _("Claimed, awaiting verification included"),
-              "target": _("Target %(share)s", share=format_percent(target, "#,##0 %"))}
-    return _image(charts.trend_chart(points, target, fmt, labels), fmt)
+              "target": _("Target %(share)s", share=format_percent(target, "#,##0 %")),
+              "projected": _("Projected"), "plan_target": _("Targets of the plan")}
+    projection = plan_charts.trend_projection(db.session, as_of)
+    return _image(charts.trend_chart(points, target, fmt, labels, projection), fmt)
 
 
 def _units(fmt):
