@@ -25,7 +25,7 @@ from taskforce.models import (
     member_units,
     task_services,
 )
-from taskforce.services import audit, kpi, settings, tasks
+from taskforce.services import audit, kpi, measures, next_steps, plans, settings, tasks
 from taskforce.services.errors import DomainError, PermissionDenied
 from taskforce.services.tasks.validation import TITLE_MAX
 from taskforce.services.text import clean
@@ -174,28 +174,80 @@ def default_followers(session, unit_ids):
     return found
 
 
+@dataclass(frozen=True)
+class Effect:
+    """What the proposal would do to the plan's indicator: its value today and its value if
+    the ``proposed`` services (those pre-ticked) reach level 4."""
+
+    indicator: plans.IndicatorReport
+    proposed: int
+    value_after: float | None
+
+
+def plan_indicator(session, today):
+    """The default plan's first share of services at level 4 (or above) as of ``today``,
+    or None: the indicator the wizard's quotas follow."""
+    report = plans.default_report(session, today)
+    for item in report.indicators if report is not None else []:
+        if item.indicator.measure == "share_at_class" \
+                and (item.indicator.params or {}).get("min_level", 4) == next_steps.FULL_ONLINE:
+            return item
+    return None
+
+
+def _plan_quotas(session, item, today, units):
+    """{unit_id: services it still needs at level 4 for the indicator's target}, from the
+    ranking of the best next steps (a unit at or above the target needs none)."""
+    result = measures.compute(session, item.indicator.measure, today,
+                              measures.check_params(item.indicator.measure,
+                                                    item.indicator.params or {}))
+    ranked = next_steps.units_to_push(result, [(u.id, u.name) for u in units], item.target,
+                                      limit=len(units))
+    return {step.unit_id: step.needed for step in ranked}
+
+
+def effect(session, unit_plans, today):
+    """The proposal's effect on the plan's indicator (None without one): the value it would
+    have if every pre-ticked service of ``unit_plans`` reached level 4."""
+    item = plan_indicator(session, today)
+    if item is None:
+        return None
+    proposed = sum(p.suggested for p in unit_plans)
+    after = ((item.numerator + proposed) / item.denominator
+             if item.denominator else None)
+    return Effect(indicator=item, proposed=proposed,
+                  value_after=min(1.0, after) if after is not None else None)
+
+
 def plan(session, *, unit_ids, today, target=None, title=None):
     """For each chosen unit: figures as of today, quota, candidates and default follower.
 
-    With ``title``, each unit's task title is checked first (see ``check_titles``).
+    The quota follows the default plan's share indicator (its target, the services each unit
+    lacks in the ranking of ``next_steps``); without one, or with ``target`` given, the target
+    share of the settings. With ``title``, each unit's task title is checked first (see
+    ``check_titles``).
     """
     units = load_units(session, unit_ids)
     if title is not None:
         check_titles(title, units)
     ids = [u.id for u in units]
+    item = plan_indicator(session, today) if target is None else None
+    quotas = _plan_quotas(session, item, today, units) if item is not None else None
     target = settings.target_share(session) if target is None else target
     _, per_unit = kpi.compute(session, today, target)
     figures = {unit.id: fig for unit, fig in per_unit}
     candidates = _candidates(session, ids, today)
     covered = _in_open_tasks(session, ids)
     followers = default_followers(session, ids)
-    plans = []
+    proposals = []
     for unit in units:
         fig = figures.get(unit.id, kpi.Figures())
-        plans.append(UnitPlan(unit=unit, figures=fig, quota=fig.to_target,
-                              in_open_tasks=covered.get(unit.id, 0),
-                              candidates=candidates[unit.id], follower=followers.get(unit.id)))
-    return plans
+        quota = quotas.get(unit.id, 0) if quotas is not None else fig.to_target
+        proposals.append(UnitPlan(unit=unit, figures=fig, quota=quota,
+                                  in_open_tasks=covered.get(unit.id, 0),
+                                  candidates=candidates[unit.id],
+                                  follower=followers.get(unit.id)))
+    return proposals
 
 
 def task_title(title, unit):

@@ -40,7 +40,8 @@ def _step1(form):
 def _step2(form, plans, ticks=None, failed_unit=None):
     return render_template("tasks/wizard_review.html", form=form, plans=plans, ticks=ticks,
                            failed_unit=failed_unit, members=roster.list_members(db.session),
-                           target=settings.target_share(db.session))
+                           target=settings.target_share(db.session),
+                           effect=assignment.effect(db.session, plans, clock.today()))
 
 
 def _posted_ticks(unit_ids):
