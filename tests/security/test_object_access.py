@@ -28,6 +28,7 @@ SHARED = {
     "reviews.trend": "reviews are the whole task force's summaries",
     "reviews.export_xlsx": "reviews are the whole task force's summaries",
     "reviews.export_docx": "reviews are the whole task force's summaries",
+    "plans.detail": "plans and their indicators are the whole task force's yardsticks",
 }
 # A review sums up every unit's tasks, titles included, for everyone.
 SUMMARIES = {"reviews.detail", "reviews.trend", "reviews.export_xlsx", "reviews.export_docx"}
