@@ -120,6 +120,11 @@ class UpdateForm(BaseForm):
                 SelectChoice("", _l("Unchanged (%(status)s)", status=TaskStatus.word(current))),
                 *choices]
 
+    def typed(self):
+        """The update as typed, as ``tasks.log_update`` takes it."""
+        return {"note": self.note.data, "progress": self.data.get("progress"),
+                "status": self.status.data, "uploads": self.evidence.data}
+
 
 class TaskClaimForm(ClaimForm):
     service_id = SelectField(_l("Service"), coerce=record_id, choices=[],
@@ -134,6 +139,9 @@ class TaskClaimForm(ClaimForm):
 
     def fill_choices(self, services):
         self.service_id.choices = _choices((s.id, f"{s.code} · {s.name}") for s in services)
+
+    def typed(self):
+        return {"service_id": self.service_id.data, **super().typed()}
 
 
 class ReasonForm(BaseForm):

@@ -183,30 +183,28 @@ def detail(task_id):
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
 @require("tasks.log")
 def update(task_id):
-    task = get_or_404(Task, task_id, current_user, "tasks.log")
-    form = _update_form(task)
-    if submit(lambda: tasks.log_update(
-            db.session, task, actor=current_user, now=clock.now(), today=clock.today(),
-            note=form.note.data, progress=form.data.get("progress"), status=form.status.data,
-            uploads=form.evidence.data, **upload_settings()),
-            _("The update has been logged."), form=form).ok:
-        return _to_task(task)
-    return _render_detail(task, update_form=form)
+    return _post_on_page(task_id, "update_form", _update_form, tasks.log_update,
+                         _("The update has been logged."))
 
 
 @bp.route("/tasks/<int:task_id>/claims", methods=["POST"])
 @require("tasks.log")
 def claim(task_id):
+    return _post_on_page(task_id, "claim_form", _claim_form, tasks.claim_service,
+                         _("The claim has been sent for verification."))
+
+
+def _post_on_page(task_id, slot, make_form, write, done):
+    """A form of the task page posted by one who may log on the task: ``write`` what it
+    holds, then back to the task, or the page again with the form (in its ``slot``) showing
+    what is wrong."""
     task = get_or_404(Task, task_id, current_user, "tasks.log")
-    form = _claim_form(task)
-    if submit(lambda: tasks.claim_service(
-            db.session, task, form.service_id.data, actor=current_user, today=clock.today(),
-            to_level=form.to_level.data, effective_on=form.effective_on.data,
-            note=form.note.data, upload=form.evidence.data,
-            prerequisites=form.prerequisites(), **upload_settings()),
-            _("The claim has been sent for verification."), form=form).ok:
+    form = make_form(task)
+    if submit(lambda: write(db.session, task, actor=current_user, now=clock.now(),
+                            today=clock.today(), **form.typed(), **upload_settings()),
+              done, form=form).ok:
         return _to_task(task)
-    return _render_detail(task, claim_form=form)
+    return _render_detail(task, **{slot: form})
 
 
 @bp.route("/tasks/<int:task_id>/claims/<int:change_id>/verify", methods=["POST"])
@@ -238,21 +236,20 @@ def accept(task_id):
 @bp.route("/tasks/<int:task_id>/return", methods=["GET", "POST"])
 @require("claims.verify")
 def return_task(task_id):
-    task = get_or_404(Task, task_id, current_user, "claims.verify")
-    return _with_reason(task, tasks.return_task, _("The task has been returned to the unit."),
-                        "tasks/return.html")
+    return _with_reason(task_id, "claims.verify", tasks.return_task,
+                        _("The task has been returned to the unit."), "tasks/return.html")
 
 
 @bp.route("/tasks/<int:task_id>/cancel", methods=["GET", "POST"])
 @require("tasks.manage")
 def cancel(task_id):
-    task = get_or_404(Task, task_id, current_user, "tasks.manage")
-    return _with_reason(task, tasks.cancel_task, _("The task has been cancelled."),
-                        "tasks/cancel.html")
+    return _with_reason(task_id, "tasks.manage", tasks.cancel_task,
+                        _("The task has been cancelled."), "tasks/cancel.html")
 
 
-def _with_reason(task, transition, done, template):
+def _with_reason(task_id, action, transition, done, template):
     """Ask for the reason of ``transition`` (return, cancel), then make it."""
+    task = get_or_404(Task, task_id, current_user, action)
     form = ReasonForm()
     if submit(lambda: transition(db.session, task, actor=current_user, now=clock.now(),
                                  today=clock.today(), reason=form.reason.data),
