@@ -32,8 +32,13 @@ def projection(item):
             "targets": sorted((t.target_on, t.target) for t in item.targets)}
 
 
+def report_projection(report):
+    """The projection and targets of ``report``'s indicator of the chart's figure, or None."""
+    item = charted_indicator(report)
+    return projection(item) if item is not None else None
+
+
 def trend_projection(session, as_of):
     """The default plan's projection and targets for the trend chart as of ``as_of``, or None
     (no plan, or no indicator of the chart's figure)."""
-    item = charted_indicator(plans.default_report(session, as_of))
-    return projection(item) if item is not None else None
+    return report_projection(plans.default_report(session, as_of))

@@ -2,6 +2,7 @@
 value through the value projected at each target date) and its targets: tested on the data the
 chart is drawn from."""
 
+import re
 from datetime import date
 
 import pytest
@@ -97,3 +98,8 @@ def test_the_dashboard_chart_is_drawn_with_them(world, client, login_as):
     assert response.status_code == 200
     svg = response.get_data(as_text=True)
     assert "Projected" in svg and "Targets of the plan" in svg and "12/2020" in svg
+    # The figures of the chart under it name the projected values too.
+    page = client.get("/dashboard?as_of=2020-06-30").get_data(as_text=True)
+    rows = re.findall(r'<tr class="text-muted projected"><td>([^<]+)</td>'
+                      r'<td class="text-end">projected ([^<]+)</td>', page)
+    assert [day for day, _value in rows] == ["30/09/2020", "31/12/2020"]

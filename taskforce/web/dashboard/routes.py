@@ -56,12 +56,14 @@ def index():
     view = kpi.overview(db.session, as_of)
     sort, descending = _sort_args()
     departments, districts = kpi.split_by_kind(kpi.sort_units(view.per_unit, sort, descending))
+    plan_report = plans.default_report(db.session, as_of)
     return render_template(
         "dashboard/index.html", view=view, as_of=as_of, date_error=date_error,
         departments=page_of_list(departments, "departments_page", UNITS_PER_PAGE),
         districts=page_of_list(districts, "districts_page", UNITS_PER_PAGE),
         sort=sort, descending=descending, behind=kpi.furthest_behind(view.per_unit),
-        today=clock.today(), plan_report=plans.default_report(db.session, as_of),
+        today=clock.today(), plan_report=plan_report,
+        chart_projection=plan_charts.report_projection(plan_report),
         badges=STATUS_BADGES, measures=measures.MEASURES,
     )
 
