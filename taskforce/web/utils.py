@@ -4,7 +4,9 @@ from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.routing import IntegerConverter, ValidationError
 
+from taskforce.services import clock, kpi
 from taskforce.services.bounds import parse_int
+from taskforce.web.submit import attempt
 
 # Past this page a list is not being read but probed; the number also keeps OFFSET small.
 MAX_PAGE = 999_999
@@ -18,6 +20,15 @@ def page_arg(name="page"):
 def paginate(db, query, per_page=None):
     return db.paginate(query, page=page_arg(), per_page=per_page or current_app.config[
         "PAGE_SIZE"], error_out=False)
+
+
+def as_of_arg():
+    """The ``as_of`` date asked for, or today and a message saying why the date was refused."""
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return clock.today(), None
+    parsed = attempt(lambda: kpi.parse_as_of(text))
+    return (parsed.value, None) if parsed.ok else (clock.today(), parsed.error.message)
 
 
 def upload_settings():

@@ -18,8 +18,7 @@ from taskforce.services import (
 )
 from taskforce.web.dashboard import bp
 from taskforce.web.plans.words import STATUS_BADGES
-from taskforce.web.submit import attempt
-from taskforce.web.utils import page_of_list
+from taskforce.web.utils import as_of_arg, page_of_list
 
 # Units per page of each table, and the most units drawn in a chart.
 UNITS_PER_PAGE = 50
@@ -34,15 +33,6 @@ def home():
     return redirect(url_for("dashboard.index"))
 
 
-def _as_of_arg():
-    """The ``as_of`` date asked for, or today and a message saying why the date was refused."""
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return clock.today(), None
-    parsed = attempt(lambda: kpi.parse_as_of(text))
-    return (parsed.value, None) if parsed.ok else (clock.today(), parsed.error.message)
-
-
 def _sort_args():
     sort = request.args.get("sort", "share")
     sort = sort if sort in kpi.SORTS else "share"
@@ -52,7 +42,7 @@ def _sort_args():
 @bp.route("/dashboard")
 @require("dashboard.view")
 def index():
-    as_of, date_error = _as_of_arg()
+    as_of, date_error = as_of_arg()
     view = kpi.overview(db.session, as_of)
     sort, descending = _sort_args()
     departments, districts = kpi.split_by_kind(kpi.sort_units(view.per_unit, sort, descending))
@@ -77,7 +67,7 @@ def _image(data, fmt):
 
 
 def _trend(fmt):
-    as_of, _error = _as_of_arg()
+    as_of, _error = as_of_arg()
     target = settings.target_share(db.session)
     points = kpi.monthly_trend(db.session, kpi.trend_start(as_of), as_of)
     labels = {"verified": _("Verified"), "claimed": _("Claimed, awaiting verification included"),
@@ -88,7 +78,7 @@ def _trend(fmt):
 
 
 def _units(fmt):
-    as_of, _error = _as_of_arg()
+    as_of, _error = as_of_arg()
     target = settings.target_share(db.session)
     _province, per_unit = kpi.compute(db.session, as_of, target)
     departments, districts = kpi.split_by_kind(kpi.sort_units(per_unit, "share", True))
@@ -124,7 +114,7 @@ for _fmt in ("svg", "png"):
 @bp.route("/dashboard/export.xlsx")
 @require("dashboard.view")
 def export():
-    as_of, _error = _as_of_arg()
+    as_of, _error = as_of_arg()
     data = kpi.export_table(db.session, as_of, today=clock.today())
     name = exports.file_name("chi-so-kpi", as_of.isoformat())
     return Response(data, mimetype=exports.XLSX_MIMETYPE,

@@ -1,26 +1,19 @@
 """Plans: the list, one plan's indicators (value, target, projection, status, pace), the form
 for leaders and administrators, making a plan the default and deleting one, each confirmed."""
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from taskforce.extensions import db
 from taskforce.models import Plan
 from taskforce.permissions import get_or_404, require
-from taskforce.services import clock, kpi, measures, next_steps, plans
+from taskforce.services import measures, next_steps, plans
 from taskforce.web.plans import bp
 from taskforce.web.plans.forms import ConfirmForm, PlanForm
 from taskforce.web.plans.words import STATUS_BADGES
-from taskforce.web.submit import attempt, submit
-
-
-def _as_of_arg():
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return clock.today(), None
-    parsed = attempt(lambda: kpi.parse_as_of(text))
-    return (parsed.value, None) if parsed.ok else (clock.today(), parsed.error.message)
+from taskforce.web.submit import submit
+from taskforce.web.utils import as_of_arg
 
 
 @bp.route("/plans")
@@ -33,7 +26,7 @@ def index():
 @require("plans.view")
 def detail(plan_id):
     plan = get_or_404(Plan, plan_id)
-    as_of, date_error = _as_of_arg()
+    as_of, date_error = as_of_arg()
     report = plans.evaluate(db.session, plan, as_of)
     return render_template("plans/detail.html", plan=plan, as_of=as_of, date_error=date_error,
                            report=report, steps=next_steps.for_plan(db.session, report),
@@ -59,23 +52,24 @@ def edit(plan_id=None):
 @require("plans.manage")
 def make_default(plan_id):
     plan = get_or_404(Plan, plan_id)
-    form = ConfirmForm()
-    if submit(lambda: plans.set_default(db.session, plan, actor=current_user),
-              _("“%(name)s” is now the default plan.", name=plan.name), form=form).ok:
-        return redirect(url_for("plans.index"))
-    return render_template("plans/confirm.html", form=form, plan=plan,
-                           question=_("Make “%(name)s” the default plan? The dashboard and "
-                                      "`flask kpi` will follow its indicators.", name=plan.name))
+    return _confirmed(plan, plans.set_default,
+                      _("“%(name)s” is now the default plan.", name=plan.name),
+                      question=_("Make “%(name)s” the default plan? The dashboard and "
+                                 "`flask kpi` will follow its indicators.", name=plan.name))
 
 
 @bp.route("/plans/<int:plan_id>/delete", methods=["GET", "POST"])
 @require("plans.manage")
 def delete(plan_id):
     plan = get_or_404(Plan, plan_id)
+    return _confirmed(plan, plans.delete_plan, _("The plan has been deleted."), danger=True,
+                      question=_("Delete the plan “%(name)s” and its indicators? This "
+                                 "cannot be undone.", name=plan.name))
+
+
+def _confirmed(plan, write, done, **page):
+    """Ask to confirm, then ``write`` on ``plan`` and go back to the list of plans."""
     form = ConfirmForm()
-    if submit(lambda: plans.delete_plan(db.session, plan, actor=current_user),
-              _("The plan has been deleted."), form=form).ok:
+    if submit(lambda: write(db.session, plan, actor=current_user), done, form=form).ok:
         return redirect(url_for("plans.index"))
-    return render_template("plans/confirm.html", form=form, plan=plan, danger=True,
-                           question=_("Delete the plan “%(name)s” and its indicators? This "
-                                      "cannot be undone.", name=plan.name))
+    return render_template("plans/confirm.html", form=form, plan=plan, **page)
