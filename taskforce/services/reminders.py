@@ -31,7 +31,6 @@ from sqlalchemy import (
     literal,
     select,
     text,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -50,6 +49,7 @@ from taskforce.models import (
 )
 from taskforce.models.types import UTCDateTime
 from taskforce.services import settings, webhook_events, workdays
+from taskforce.services.inserts import serialise
 from taskforce.services.tasks.progress import progress_expr
 
 MAIL_KIND = "reminder"
@@ -244,7 +244,7 @@ def plan_reminders(session, *, today, now, dry_run=False):
         return PlanSummary(today=today, dry_run=dry_run)
     address_rows = _unit_address_rows(session) if reminder_rows else []
     if not dry_run:
-        _serialise(session)
+        serialise(session, PLAN_LOCK, ReminderItem)
     _make_scratch(session, reminder_rows + escalation_rows, address_rows)
     selects = _item_selects(bool(reminder_rows), bool(escalation_rows))
     if dry_run:
@@ -291,20 +291,6 @@ def _make_scratch(session, point_rows, address_rows):
     if connection.dialect.name == "postgresql":
         # A temporary table has no statistics until asked: the joins are planned on them.
         session.execute(text("ANALYZE reminder_points, reminder_addresses"))
-
-
-def _serialise(session):
-    """Make a second pass wait for the first to commit, so that it sees its items.
-
-    PostgreSQL: an advisory lock for the transaction. SQLite: a write that finds no row
-    takes the database's write lock at once, before the items are looked for.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLAN_LOCK})
-    else:
-        session.execute(update(ReminderItem).where(ReminderItem.id < 0)
-                        .values(kind=ReminderItem.kind)
-                        .execution_options(synchronize_session=False))
 
 
 def _dry_run(session, today, selects):
@@ -360,7 +346,7 @@ def _compose(session, cal, *, today, now):
             notifications += _in_app(user_id, digest.shown, today, now)
     # Without RETURNING the rows go as one prepared statement, many times over; the new
     # messages are those after the highest id seen before (a concurrent pass waits in
-    # ``_serialise``, and other mail is of another kind).
+    # ``inserts.serialise``, and other mail is of another kind).
     before = session.scalar(select(func.max(OutboxMessage.id))) or 0
     _insert_rows(session, OutboxMessage.__table__, messages)
     _insert_rows(session, Notification.__table__, notifications)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select
 
 from taskforce.models import (
     DigestEntry,
@@ -29,6 +29,7 @@ from taskforce.models import (
 from taskforce.models.types import utcnow
 from taskforce.services import audit, settings, workdays
 from taskforce.services.errors import DomainError
+from taskforce.services.inserts import serialise
 from taskforce.services.mail import outbox
 
 WORKFLOW_KIND = "workflow"
@@ -272,7 +273,7 @@ def send_digests(session, *, today, now):
     if settings.reminder_policy(session).workdays_only \
             and not workdays.calendar(session).is_workday(today):
         return 0
-    _serialise(session)
+    serialise(session, DIGEST_LOCK, DigestEntry)
     waiting = defaultdict(list)
     for entry in session.scalars(select(DigestEntry).where(DigestEntry.outbox_id.is_(None))
                                  .order_by(DigestEntry.address, DigestEntry.created_at,
@@ -321,16 +322,6 @@ def _render_digest(entries, today):
     context = {"subject": subject, "entries": entries, "base_url": base_url()}
     return (subject, render_template("emails/digest.txt", **context),
             render_template("emails/digest.html", **context))
-
-
-def _serialise(session):
-    """Make a second digest pass wait for the first to commit (see reminders._serialise)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DIGEST_LOCK})
-    else:
-        session.execute(update(DigestEntry).where(DigestEntry.id < 0)
-                        .values(kind=DigestEntry.kind)
-                        .execution_options(synchronize_session=False))
 
 
 # Choosing ------------------------------------------------------------------------------------
