@@ -23,14 +23,6 @@ from taskforce.services.inserts import insert_missing
 
 MESSAGE_ID_DOMAIN = "taskforce"
 STATES = tuple(state.value for state in OutboxState)
-# The providers of inline images by message kind. The module that writes a kind of message
-# registers one when it is imported (review_mail: the review's chart; the application loads
-# it with the review pages, commands and jobs), so the outbox needs no attachment column and
-# the mailer imports none of those modules.
-IMAGE_PROVIDERS = {}
-# The providers of attached files by message kind, registered the same way (review_mail: the
-# review's .xlsx and .docx, made again from the stored snapshot when the message is built).
-ATTACHMENT_PROVIDERS = {}
 
 
 def queue(session, rows):
@@ -38,36 +30,33 @@ def queue(session, rows):
     return len(insert_missing(session, OutboxMessage, rows, ["dedupe_key"])) if rows else 0
 
 
-def provides_images(kind):
-    """Register the decorated ``provider(session, message)`` for messages of ``kind``.
+class Providers(dict):
+    """What messages of each kind carry besides their text, drawn by a provider that the
+    module writing that kind registers when it is imported (review_mail: the review's chart,
+    its .xlsx and .docx, made again from the stored snapshot; the application loads it with
+    the review pages, commands and jobs), so the outbox needs no attachment column and the
+    mailer imports none of those modules."""
 
-    The provider returns ``[(content_id, png_bytes)]``; the HTML refers to each as ``cid:``.
-    """
-    def register(provider):
-        IMAGE_PROVIDERS[kind] = provider
-        return provider
-    return register
+    def provides(self, kind):
+        """Register the decorated ``provider(session, message)`` for messages of ``kind``."""
+        def register(provider):
+            self[kind] = provider
+            return provider
+        return register
 
-
-def inline_images(session, message):
-    """The images ``message`` shows inline, from the provider of its kind (none by default)."""
-    provider = IMAGE_PROVIDERS.get(message.kind)
-    return provider(session, message) if provider is not None else []
-
-
-def provides_attachments(kind):
-    """Register the decorated ``provider(session, message)`` of files attached to messages
-    of ``kind``; it returns ``[(filename, mimetype, data)]``."""
-    def register(provider):
-        ATTACHMENT_PROVIDERS[kind] = provider
-        return provider
-    return register
+    def of(self, session, message):
+        """What the provider of ``message``'s kind gives (nothing by default)."""
+        provider = self.get(message.kind)
+        return provider(session, message) if provider is not None else []
 
 
-def attachments(session, message):
-    """The files attached to ``message``, from the provider of its kind (none by default)."""
-    provider = ATTACHMENT_PROVIDERS.get(message.kind)
-    return provider(session, message) if provider is not None else []
+# Inline images: a provider returns ``[(content_id, png_bytes)]``; the HTML refers to each as
+# ``cid:``.
+IMAGE_PROVIDERS = Providers()
+provides_images, inline_images = IMAGE_PROVIDERS.provides, IMAGE_PROVIDERS.of
+# Attached files: a provider returns ``[(filename, mimetype, data)]``.
+ATTACHMENT_PROVIDERS = Providers()
+provides_attachments, attachments = ATTACHMENT_PROVIDERS.provides, ATTACHMENT_PROVIDERS.of
 
 
 # Messages -------------------------------------------------------------------------------------
