@@ -85,19 +85,7 @@ def mark_read(session, user, ids=None, now=None):
 def describe(notification):
     """The notification as a sentence in the reader's language."""
     title = notification.task.title_and_unit if notification.task is not None else ""
-    texts = {
-        "assigned": _("New task assigned: %(title)s", title=title),
-        "returned": _("Task returned for more work: %(title)s", title=title),
-        "accepted": _("Task accepted as done: %(title)s", title=title),
-        "reported": _("Task reported done, awaiting acceptance: %(title)s", title=title),
-        "due_soon": _("Task due soon: %(title)s", title=title),
-        "overdue": _("Task overdue: %(title)s", title=title),
-        "cancelled": _("Task cancelled: %(title)s", title=title),
-        "claim_verified": _("Level claim verified: %(title)s", title=title),
-        "claim_returned": _("Level claim returned: %(title)s", title=title),
-        "extension_asked": _("Extension requested: %(title)s", title=title),
-        "extension_decided": _("Extension decided: %(title)s", title=title),
-        "webhook_paused": _("Webhook paused after a day of failed deliveries: %(name)s",
-                            name=notification.message),
-    }
-    return texts.get(notification.kind, notification.kind)
+    if notification.kind == "webhook_paused":
+        return _("Webhook paused after a day of failed deliveries: %(name)s",
+                 name=notification.message)
+    return workflow.event_sentence(notification.kind, title)

@@ -182,6 +182,25 @@ def link_of(event):
     return base_url()
 
 
+def event_sentence(kind, title):
+    """An event of ``kind`` on ``title`` as a sentence in the current language: the e-mail's
+    subject, the in-app notification's text; ``kind`` itself for a kind without one."""
+    texts = {
+        "assigned": gettext("New task assigned: %(title)s", title=title),
+        "returned": gettext("Task returned for more work: %(title)s", title=title),
+        "accepted": gettext("Task accepted as done: %(title)s", title=title),
+        "reported": gettext("Task reported done, awaiting acceptance: %(title)s", title=title),
+        "due_soon": gettext("Task due soon: %(title)s", title=title),
+        "overdue": gettext("Task overdue: %(title)s", title=title),
+        "cancelled": gettext("Task cancelled: %(title)s", title=title),
+        "claim_verified": gettext("Level claim verified: %(title)s", title=title),
+        "claim_returned": gettext("Level claim returned: %(title)s", title=title),
+        "extension_asked": gettext("Extension requested: %(title)s", title=title),
+        "extension_decided": gettext("Extension decided: %(title)s", title=title),
+    }
+    return texts.get(kind, kind)
+
+
 def subject_of(event):
     """The e-mail's subject in the current language."""
     title = (event.task.title_and_unit if event.task is not None
@@ -190,18 +209,9 @@ def subject_of(event):
         if event.facts.get("approved"):
             return gettext("Extension approved: %(title)s", title=title)
         return gettext("Extension refused: %(title)s", title=title)
-    texts = {
-        "assigned": gettext("New task assigned: %(title)s", title=title),
-        "returned": gettext("Task returned for more work: %(title)s", title=title),
-        "accepted": gettext("Task accepted as done: %(title)s", title=title),
-        "cancelled": gettext("Task cancelled: %(title)s", title=title),
-        "extension_asked": gettext("Extension requested: %(title)s", title=title),
-        "claim_verified": gettext("Level claim verified: %(title)s",
-                                  title=event.facts.get("service", title)),
-        "claim_returned": gettext("Level claim returned: %(title)s",
-                                  title=event.facts.get("service", title)),
-    }
-    return texts[event.kind]
+    if event.kind in ("claim_verified", "claim_returned"):
+        title = event.facts.get("service", title)
+    return event_sentence(event.kind, title)
 
 
 def _note_label(kind):
