@@ -1,10 +1,26 @@
 """The API's marshmallow schemas: what a request may send (shapes and types only; the rules
 are the services') and what a response holds. The OpenAPI description is made from them."""
 
+from datetime import date, datetime
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from marshmallow.validate import Length, OneOf, Range
 
-from taskforce.models import ClaimStatus, Decision, Priority, ReviewKind, TaskKind, TaskStatus
+from taskforce.models import (
+    ClaimStatus,
+    Decision,
+    ExtensionRequest,
+    LevelChange,
+    Priority,
+    Review,
+    ReviewKind,
+    Service,
+    StatusUpdate,
+    Task,
+    TaskKind,
+    TaskStatus,
+    Unit,
+)
 from taskforce.services.bounds import FIRST_DATE, LAST_DATE, MAX_INT
 from taskforce.services.tasks.lists import OPEN_WORK, SORTS
 
@@ -197,12 +213,25 @@ class Ref(Schema):
     name = fields.String()
 
 
-class UnitOut(Schema):
-    id = fields.Integer()
-    code = fields.String()
-    name = fields.String()
-    kind = fields.String()
-    active = fields.Boolean()
+# The response fields of a model's columns: the column's type, null where the column may be
+# (``fields.Date`` after ``fields.DateTime``: a datetime is a date too).
+FIELD_OF_TYPE = ((bool, fields.Boolean), (int, fields.Integer), (float, fields.Float),
+                 (datetime, fields.DateTime), (date, fields.Date), (str, fields.String))
+
+
+def columns(model, names, **fields_given):
+    """``model``'s columns ``names`` (one string) as response fields, and ``fields_given``."""
+    made = {}
+    for name in names.split():
+        column = model.__table__.columns[name]
+        stored = getattr(column.type, "impl_instance", column.type)  # a TypeDecorator's own
+        kind = next(field for python_type, field in FIELD_OF_TYPE
+                    if issubclass(stored.python_type, python_type))
+        made[name] = kind(allow_none=True) if column.nullable else kind()
+    return {**made, **fields_given}
+
+
+UnitOut = Schema.from_dict(columns(Unit, "id code name kind active"), name="UnitOut")
 
 
 class Figures(Schema):
@@ -214,32 +243,13 @@ class Figures(Schema):
     overdue = fields.Boolean()
 
 
-class TaskOut(Schema):
-    id = fields.Integer()
-    kind = fields.String()
-    title = fields.String()
-    description = fields.String(allow_none=True)
-    status = fields.String()
-    priority = fields.String()
-    progress = fields.Integer()
-    due_on = fields.Date()
-    original_due_on = fields.Date(allow_none=True)
-    unit_id = fields.Integer(allow_none=True)
-    assignee_id = fields.Integer(allow_none=True)
-    follower_id = fields.Integer(allow_none=True)
-    doc_number = fields.String(allow_none=True)
-    doc_date = fields.Date(allow_none=True)
-    doc_title = fields.String(allow_none=True)
-    services = fields.Method("_services", metadata={
-        "type": "array", "items": {"type": "integer"}, "description": "The services' ids."})
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime(allow_none=True)
-    completed_on = fields.Date(allow_none=True)
-    shortfall_reason = fields.String(allow_none=True)
-    cancelled_reason = fields.String(allow_none=True)
-
-    def _services(self, task):
-        return [service.id for service in task.services]
+TaskOut = Schema.from_dict(columns(
+    Task, "id kind title description status priority progress due_on original_due_on unit_id "
+    "assignee_id follower_id doc_number doc_date doc_title created_at updated_at completed_on "
+    "shortfall_reason cancelled_reason",
+    services=fields.Function(lambda task: [service.id for service in task.services], metadata={
+        "type": "array", "items": {"type": "integer"}, "description": "The services' ids."})),
+    name="TaskOut")
 
 
 class TaskListItem(TaskOut):
@@ -260,58 +270,19 @@ class TaskDetail(TaskOut):
     timeline = fields.List(fields.Nested(Entry))
 
 
-class UpdateOut(Schema):
-    id = fields.Integer()
-    task_id = fields.Integer()
-    created_at = fields.DateTime()
-    progress = fields.Integer(allow_none=True)
-    note = fields.String(allow_none=True)
-    status_from = fields.String(allow_none=True)
-    status_to = fields.String(allow_none=True)
-    files = fields.List(fields.Integer())
-
-
-class ExtensionOut(Schema):
-    id = fields.Integer()
-    task_id = fields.Integer()
-    previous_due_on = fields.Date()
-    requested_due_on = fields.Date()
-    reason = fields.String()
-    decision = fields.String(validate=OneOf(_values(Decision)))
-    decision_note = fields.String(allow_none=True)
-
-
-class ClaimOut(Schema):
-    id = fields.Integer()
-    service_id = fields.Integer()
-    from_level = fields.Integer(allow_none=True)
-    to_level = fields.Integer()
-    effective_on = fields.Date()
-    status = fields.String(validate=OneOf(_values(ClaimStatus)))
-    source = fields.String()
-    task_id = fields.Integer(allow_none=True)
-    claimed_by_id = fields.Integer(allow_none=True)
-    claimed_at = fields.DateTime(allow_none=True)
-    verified_by_id = fields.Integer(allow_none=True)
-    verified_at = fields.DateTime(allow_none=True)
-    return_reason = fields.String(allow_none=True)
-    evidence_note = fields.String(allow_none=True)
-    evidence_id = fields.Integer(allow_none=True)
-
-
-class ServiceOut(Schema):
-    id = fields.Integer()
-    code = fields.String()
-    name = fields.String()
-    field = fields.String(allow_none=True)
-    unit_id = fields.Integer(allow_none=True)
-    tier = fields.String(allow_none=True)
-    level = fields.Integer(allow_none=True)
-    online_class = fields.String(allow_none=True)
-    has_fee = fields.Boolean(allow_none=True)
-    has_online_payment = fields.Boolean(allow_none=True)
-    has_online_result = fields.Boolean(allow_none=True)
-    is_connected_evaluation = fields.Boolean(allow_none=True)
+UpdateOut = Schema.from_dict(columns(
+    StatusUpdate, "id task_id created_at progress note status_from status_to",
+    files=fields.List(fields.Integer())), name="UpdateOut")
+ExtensionOut = Schema.from_dict(columns(
+    ExtensionRequest, "id task_id previous_due_on requested_due_on reason decision_note",
+    decision=fields.String(validate=OneOf(_values(Decision)))), name="ExtensionOut")
+ClaimOut = Schema.from_dict(columns(
+    LevelChange, "id service_id from_level to_level effective_on source task_id claimed_by_id "
+    "claimed_at verified_by_id verified_at return_reason evidence_note evidence_id",
+    status=fields.String(validate=OneOf(_values(ClaimStatus)))), name="ClaimOut")
+ServiceOut = Schema.from_dict(columns(
+    Service, "id code name field unit_id tier level online_class has_fee has_online_payment "
+    "has_online_result is_connected_evaluation"), name="ServiceOut")
 
 
 class ServiceDetail(ServiceOut):
@@ -329,15 +300,18 @@ class UsageOut(Schema):
     digitised = fields.Integer(allow_none=True)
 
 
-class UsageMonth(Schema):
+class UnitMonth(Schema):
+    """What a unit's month of usage figures is known by."""
+
     unit_id = fields.Integer()
     month = fields.String()
+
+
+class UsageMonth(UnitMonth):
     services = fields.List(fields.Nested(UsageOut))
 
 
-class UsagePushed(Schema):
-    unit_id = fields.Integer()
-    month = fields.String()
+class UsagePushed(UnitMonth):
     added = fields.Integer()
     updated = fields.Integer()
     unchanged = fields.Integer()
@@ -348,9 +322,14 @@ class UnitValue(Schema):
     value = fields.Float(allow_none=True)
 
 
-class IndicatorOut(Schema):
+class Coded(Schema):
+    """What a plan or one of its indicators is known by."""
+
     code = fields.String()
     name = fields.String()
+
+
+class IndicatorOut(Coded):
     measure = fields.String()
     value = fields.Float(allow_none=True)
     target = fields.Float(allow_none=True)
@@ -362,9 +341,8 @@ class IndicatorOut(Schema):
     units = fields.List(fields.Nested(UnitValue))
 
 
-class PlanRef(Schema):
-    code = fields.String()
-    name = fields.String()
+class PlanRef(Coded):
+    pass
 
 
 class IndicatorsOut(Schema):
@@ -373,13 +351,8 @@ class IndicatorsOut(Schema):
     indicators = fields.List(fields.Nested(IndicatorOut))
 
 
-class ReviewOut(Schema):
-    id = fields.Integer()
-    kind = fields.String()
-    period_start = fields.Date()
-    period_end = fields.Date()
-    number = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+ReviewOut = Schema.from_dict(columns(
+    Review, "id kind period_start period_end number created_at"), name="ReviewOut")
 
 
 class ReviewDetail(ReviewOut):
