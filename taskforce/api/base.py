@@ -181,6 +181,13 @@ def change(call):
     return outcome.value
 
 
+def act(service, target, *, today=False, **values):
+    """``change``: ``service(session, target, actor=…, now=…, **values)`` for the token's user,
+    with ``today=`` too where the service asks for it."""
+    moment = {"now": clock.now(), **({"today": clock.today()} if today else {})}
+    return change(lambda: service(db.session, target, actor=caller(), **moment, **values))
+
+
 def read(call):
     """Run a service's reading that may refuse; its refusal answered, nothing committed."""
     outcome = attempt(call)

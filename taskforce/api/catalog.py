@@ -10,16 +10,15 @@ from flask_babel import gettext as _
 from taskforce.api import schemas as s
 from taskforce.api.base import (
     ApiError,
+    act,
     api_blueprint,
-    caller,
-    change,
     get_or_404,
     paged,
     paged_list,
     read,
     refuse,
 )
-from taskforce.api.views import With, action
+from taskforce.api.views import With, endpoint
 from taskforce.extensions import db
 from taskforce.models import LevelChange, Service, Unit
 from taskforce.services import catalog, clock, tasks, units
@@ -30,80 +29,60 @@ bp = api_blueprint("api_catalog", "Units, the service catalog, level claims, usa
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
-@bp.route("/units")
-@action("units.view")
-@bp.arguments(s.PageQuery, location="query", as_kwargs=False)
-@bp.response(200, s.page_of(s.UnitOut, "UnitPage"))
+@endpoint(bp, "/units", "units.view", query=s.PageQuery, answer=s.page_of(s.UnitOut, "UnitPage"))
 def list_units(args):
     """The active units, in the province's order."""
     return paged_list(units.list_units(db.session), dict(args))
 
 
-@bp.route("/units/<int:unit_id>")
-@action("units.view")
-@bp.response(200, s.UnitOut)
+@endpoint(bp, "/units/<int:unit_id>", "units.view", answer=s.UnitOut)
 def get_unit(unit_id):
     return get_or_404(Unit, unit_id)
 
 
-@bp.route("/services")
-@action("catalog.view")
-@bp.arguments(s.ServiceQuery, location="query", as_kwargs=False)
-@bp.response(200, s.page_of(s.ServiceOut, "ServicePage"))
+@endpoint(bp, "/services", "catalog.view", query=s.ServiceQuery,
+          answer=s.page_of(s.ServiceOut, "ServicePage"))
 def list_services(args):
     """The active services, searched by name or code, of a unit, at a level."""
     filters = catalog.Filters(q=args["q"], unit_id=args["unit"], level=args["level"])
     return paged(catalog.search(filters), dict(args))
 
 
-@bp.route("/services/<int:service_id>")
-@action("catalog.view")
-@bp.response(200, s.ServiceDetail)
+@endpoint(bp, "/services/<int:service_id>", "catalog.view", answer=s.ServiceDetail)
 def get_service(service_id):
     """One service with its class history: every level change, oldest first."""
     service = get_or_404(Service, service_id)
     return With(service, history=catalog.history(db.session, service))
 
 
-@bp.route("/services/<int:service_id>/claims", methods=["POST"])
-@action("services.claim")
-@bp.arguments(s.ClaimBody)
-@bp.response(201, s.ClaimOut)
+@endpoint(bp, "/services/<int:service_id>/claims", "services.claim", methods=["POST"],
+          body=s.ClaimBody, answer=s.ClaimOut, status=201)
 def claim_level(body, service_id):
     """Claim that the service reached a level; it counts once another person verifies it."""
-    service = get_or_404(Service, service_id, "services.claim")
-    return change(lambda: catalog.claim_level(db.session, service, actor=caller(),
-                                              today=clock.today(), now=clock.now(), **body))
+    return act(catalog.claim_level, get_or_404(Service, service_id, "services.claim"),
+               today=True, **body)
 
 
-@bp.route("/claims")
-@action("claims.verify")
-@bp.arguments(s.ClaimQuery, location="query", as_kwargs=False)
-@bp.response(200, s.page_of(s.ClaimOut, "ClaimPage"))
+@endpoint(bp, "/claims", "claims.verify", query=s.ClaimQuery,
+          answer=s.page_of(s.ClaimOut, "ClaimPage"))
 def list_claims(args):
     """The claims awaiting verification, oldest first."""
     return paged(catalog.pending_claims(args["unit"]), dict(args))
 
 
-@bp.route("/claims/<int:claim_id>/verify", methods=["POST"])
-@action("claims.verify")
-@bp.response(200, s.ClaimOut)
+@endpoint(bp, "/claims/<int:claim_id>/verify", "claims.verify", methods=["POST"],
+          answer=s.ClaimOut)
 def verify_claim(claim_id):
     """Verify a claim (never one's own): the service takes its level."""
-    claim = get_or_404(LevelChange, claim_id, "claims.verify")
-    return change(lambda: tasks.verify_claim(db.session, claim, actor=caller(),
-                                             now=clock.now()))
+    return act(tasks.verify_claim, get_or_404(LevelChange, claim_id, "claims.verify"))
 
 
-@bp.route("/claims/<int:claim_id>/return", methods=["POST"])
-@action("claims.verify")
-@bp.arguments(s.ReasonBody)
-@bp.response(200, s.ClaimOut)
+@endpoint(bp, "/claims/<int:claim_id>/return", "claims.verify", methods=["POST"],
+          body=s.ReasonBody, answer=s.ClaimOut)
 def return_claim(body, claim_id):
     """Send a claim back to its claimant with the reason; the level does not change."""
-    claim = get_or_404(LevelChange, claim_id, "claims.verify")
-    return change(lambda: catalog.return_claim(db.session, claim, actor=caller(),
-                                               reason=body["reason"], now=clock.now()))
+    return act(catalog.return_claim, get_or_404(LevelChange, claim_id, "claims.verify"),
+               reason=body["reason"])
 
 
 def _month(text):
@@ -122,9 +101,7 @@ def _figure(service, row):
             "paid_online": row.dossiers_paid_online, "digitised": row.dossiers_digitised}
 
 
-@bp.route("/units/<int:unit_id>/usage/<month>")
-@action("catalog.view")
-@bp.response(200, s.UsageMonth)
+@endpoint(bp, "/units/<int:unit_id>/usage/<month>", "catalog.view", answer=s.UsageMonth)
 def get_usage(unit_id, month):
     """A unit's usage figures of one month (YYYY-MM), by service."""
     unit, first = get_or_404(Unit, unit_id), _month(month)
@@ -140,10 +117,8 @@ def _errors(plan):
     return errors
 
 
-@bp.route("/units/<int:unit_id>/usage/<month>", methods=["PUT"])
-@action("usage.push")
-@bp.arguments(s.UsageBody)
-@bp.response(200, s.UsagePushed)
+@endpoint(bp, "/units/<int:unit_id>/usage/<month>", "usage.push", methods=["PUT"],
+          body=s.UsageBody, answer=s.UsagePushed)
 def put_usage(body, unit_id, month):
     """Create or replace a unit's figures of one month (YYYY-MM), service by service, with
     the checks of the usage import. Sending the same figures again changes nothing."""
@@ -158,8 +133,7 @@ def put_usage(body, unit_id, month):
         refuse_plan(plan)
     counts = {"added": 0, "updated": 0}
     if plan.has_work:
-        counts = change(lambda: usage.apply_usage_import(db.session, plan, actor=caller(),
-                                                         now=clock.now()))
+        counts = act(usage.apply_usage_import, plan)
     return {"unit_id": unit.id, "month": f"{first:%Y-%m}", **counts,
             "unchanged": plan.unchanged}
 

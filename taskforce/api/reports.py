@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from taskforce.api import schemas as s
 from taskforce.api.base import api_blueprint, get_or_404, paged, read, refuse
-from taskforce.api.views import action
+from taskforce.api.views import action, endpoint
 from taskforce.extensions import db
 from taskforce.models import Review
 from taskforce.services import clock, exports, plans, review_exports, reviews
@@ -17,10 +17,7 @@ DOCX = review_exports.DOCX_MIMETYPE
 XLSX = exports.XLSX_MIMETYPE
 
 
-@bp.route("/indicators")
-@action("plans.view")
-@bp.arguments(s.IndicatorQuery, location="query", as_kwargs=False)
-@bp.response(200, s.IndicatorsOut)
+@endpoint(bp, "/indicators", "plans.view", query=s.IndicatorQuery, answer=s.IndicatorsOut)
 def indicators(args):
     """A plan's indicators as of a date: value, target, projection, status, pace, per unit."""
     as_of = args["as_of"] or clock.today()
@@ -32,18 +29,14 @@ def indicators(args):
     return {"as_of": as_of, **plans.as_json(report)}
 
 
-@bp.route("/reviews")
-@action("reviews.view")
-@bp.arguments(s.ReviewQuery, location="query", as_kwargs=False)
-@bp.response(200, s.page_of(s.ReviewOut, "ReviewPage"))
+@endpoint(bp, "/reviews", "reviews.view", query=s.ReviewQuery,
+          answer=s.page_of(s.ReviewOut, "ReviewPage"))
 def list_reviews(args):
     """The stored reviews, latest period first."""
     return paged(reviews.search(args["kind"]), dict(args))
 
 
-@bp.route("/reviews/<int:review_id>")
-@action("reviews.view")
-@bp.response(200, s.ReviewDetail)
+@endpoint(bp, "/reviews/<int:review_id>", "reviews.view", answer=s.ReviewDetail)
 def get_review(review_id):
     """One review with its snapshot of the figures."""
     return get_or_404(Review, review_id)

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from taskforce import permissions
 from taskforce.api import schemas as s
-from taskforce.api.base import api_blueprint, caller, change, get_or_404, paged, refuse
-from taskforce.api.views import With, action, entry
+from taskforce.api.base import act, api_blueprint, caller, get_or_404, paged, refuse
+from taskforce.api.views import With, action, endpoint, entry
 from taskforce.extensions import db
 from taskforce.models import Attachment, ExtensionRequest, Task
 from taskforce.services import clock, files, tasks
@@ -26,10 +26,8 @@ def _listed(items):
     return [With(task, figures=figures[task.id]) for task in items]
 
 
-@bp.route("/tasks")
-@action("tasks.view")
-@bp.arguments(s.TaskQuery, location="query", as_kwargs=False)
-@bp.response(200, s.page_of(s.TaskListItem, "TaskPage"))
+@endpoint(bp, "/tasks", "tasks.view", query=s.TaskQuery,
+          answer=s.page_of(s.TaskListItem, "TaskPage"))
 def list_tasks(args):
     """The tasks the token's user may see, filtered and paged as the web's task list."""
     filters = tasks.Filters(
@@ -40,20 +38,15 @@ def list_tasks(args):
                  _listed)
 
 
-@bp.route("/tasks", methods=["POST"])
-@action("tasks.manage")
-@bp.arguments(s.TaskCreate)
-@bp.response(201, s.TaskOut)
+@endpoint(bp, "/tasks", "tasks.manage", methods=["POST"], body=s.TaskCreate, answer=s.TaskOut,
+          status=201)
 def create_task(body):
     """Create a task (the leadership), checked as the task form is."""
     draft = tasks.TaskDraft(**{**body, "services": tuple(body["services"])})
-    return change(lambda: tasks.create_task(db.session, draft, actor=caller(),
-                                            today=clock.today(), now=clock.now()))
+    return act(tasks.create_task, draft, today=True)
 
 
-@bp.route("/tasks/<int:task_id>")
-@action("tasks.view")
-@bp.response(200, s.TaskDetail)
+@endpoint(bp, "/tasks/<int:task_id>", "tasks.view", answer=s.TaskDetail)
 def get_task(task_id):
     """One task with its figures, what the caller may do to it now, and its timeline."""
     task = get_or_404(Task, task_id, "tasks.view")
@@ -63,10 +56,8 @@ def get_task(task_id):
                 timeline=[entry(item) for item in page.timeline])
 
 
-@bp.route("/tasks/<int:task_id>", methods=["PATCH"])
-@action("tasks.manage")
-@bp.arguments(s.TaskEdit)
-@bp.response(200, s.TaskOut)
+@endpoint(bp, "/tasks/<int:task_id>", "tasks.manage", methods=["PATCH"], body=s.TaskEdit,
+          answer=s.TaskOut)
 def edit_task(body, task_id):
     """Change a task's wording, priority, follower or document; fields left out stay."""
     task = get_or_404(Task, task_id, "tasks.view")
@@ -74,8 +65,7 @@ def edit_task(body, task_id):
                "priority": task.priority, "follower": task.follower_id,
                "doc_number": task.doc_number, "doc_date": task.doc_date,
                "doc_title": task.doc_title}
-    return change(lambda: tasks.edit_task(db.session, task, actor=caller(), now=clock.now(),
-                                          **{**current, **body}))
+    return act(tasks.edit_task, task, **{**current, **body})
 
 
 @bp.route("/tasks/<int:task_id>/updates", methods=["POST"])
@@ -90,61 +80,48 @@ def log_update(form, uploads, task_id):
     (multipart/form-data, field ``files``, up to five)."""
     task = get_or_404(Task, task_id, "tasks.view")
     config = current_app.config
-    row = change(lambda: tasks.log_update(
-        db.session, task, actor=caller(), now=clock.now(), today=clock.today(),
-        note=form["note"], progress=form["progress"], status=form["status"] or None,
-        uploads=uploads["files"], upload_dir=config["UPLOAD_DIR"],
-        max_bytes=config["MAX_UPLOAD_BYTES"]))
+    row = act(tasks.log_update, task, today=True, note=form["note"],
+              progress=form["progress"], status=form["status"] or None,
+              uploads=uploads["files"], upload_dir=config["UPLOAD_DIR"],
+              max_bytes=config["MAX_UPLOAD_BYTES"])
     return With(row, files=[attachment.id for attachment in row.attachments])
 
 
-@bp.route("/tasks/<int:task_id>/accept", methods=["POST"])
-@action("claims.verify")
-@bp.arguments(s.AcceptBody)
-@bp.response(200, s.TaskOut)
+@endpoint(bp, "/tasks/<int:task_id>/accept", "claims.verify", methods=["POST"],
+          body=s.AcceptBody, answer=s.TaskOut)
 def accept_task(body, task_id):
     """Accept a task reported done (with a shortfall and its reason: the leadership)."""
     task = get_or_404(Task, task_id, "tasks.view")
-    change(lambda: tasks.accept_task(db.session, task, actor=caller(), now=clock.now(),
-                                     today=clock.today(), **body))
+    act(tasks.accept_task, task, today=True, **body)
     return task
 
 
-@bp.route("/tasks/<int:task_id>/return", methods=["POST"])
-@action("claims.verify")
-@bp.arguments(s.ReasonBody)
-@bp.response(200, s.TaskOut)
+@endpoint(bp, "/tasks/<int:task_id>/return", "claims.verify", methods=["POST"],
+          body=s.ReasonBody, answer=s.TaskOut)
 def return_task(body, task_id):
     """Send a task reported done back to its unit, with the reason."""
     task = get_or_404(Task, task_id, "tasks.view")
-    change(lambda: tasks.return_task(db.session, task, actor=caller(), now=clock.now(),
-                                     today=clock.today(), reason=body["reason"]))
+    act(tasks.return_task, task, today=True, reason=body["reason"])
     return task
 
 
-@bp.route("/tasks/<int:task_id>/extensions", methods=["POST"])
-@action("tasks.log")
-@bp.arguments(s.ExtensionBody)
-@bp.response(201, s.ExtensionOut)
+@endpoint(bp, "/tasks/<int:task_id>/extensions", "tasks.log", methods=["POST"],
+          body=s.ExtensionBody, answer=s.ExtensionOut, status=201)
 def request_extension(body, task_id):
     """Ask the leadership for a later due date, with the reason."""
-    task = get_or_404(Task, task_id, "tasks.view")
-    return change(lambda: tasks.request_extension(
-        db.session, task, actor=caller(), now=clock.now(), today=clock.today(), **body))
+    return act(tasks.request_extension, get_or_404(Task, task_id, "tasks.view"), today=True,
+               **body)
 
 
-@bp.route("/tasks/<int:task_id>/extensions/<int:extension_id>/decision", methods=["POST"])
-@action("tasks.manage")
-@bp.arguments(s.DecisionBody)
-@bp.response(200, s.ExtensionOut)
+@endpoint(bp, "/tasks/<int:task_id>/extensions/<int:extension_id>/decision", "tasks.manage",
+          methods=["POST"], body=s.DecisionBody, answer=s.ExtensionOut)
 def decide_extension(body, task_id, extension_id):
     """Approve (the due date moves) or refuse an extension request."""
     get_or_404(Task, task_id, "tasks.view")
     request = get_or_404(ExtensionRequest, extension_id)
     if request.task_id != task_id:
         refuse(404, _("This task has no such extension request."))
-    return change(lambda: tasks.decide_extension(db.session, request, actor=caller(),
-                                                 now=clock.now(), **body))
+    return act(tasks.decide_extension, request, **body)
 
 
 @bp.route("/files/<int:file_id>")

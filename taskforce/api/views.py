@@ -22,6 +22,24 @@ def action(name):
     return decorator
 
 
+def endpoint(bp, rule, permission, *, answer=None, status=200, body=None, query=None,
+             methods=("GET",)):
+    """Declare a view of ``bp`` in one place: its address (``rule``, ``methods``), its action
+    (``permission``), what it reads (a JSON ``body`` schema, or a ``query`` schema given as
+    one dict) and what it answers (the ``answer`` schema with ``status``)."""
+
+    def decorator(view):
+        if answer is not None:
+            view = bp.response(status, answer)(view)
+        if body is not None:
+            view = bp.arguments(body)(view)
+        if query is not None:
+            view = bp.arguments(query, location="query", as_kwargs=False)(view)
+        return bp.route(rule, methods=methods)(action(permission)(view))
+
+    return decorator
+
+
 def public(view):
     view.permission = None
     return view
