@@ -10,7 +10,9 @@ from taskforce.models import (
     ClaimStatus,
     Decision,
     ExtensionRequest,
+    Indicator,
     LevelChange,
+    Plan,
     Priority,
     Review,
     ReviewKind,
@@ -322,27 +324,13 @@ class UnitValue(Schema):
     value = fields.Float(allow_none=True)
 
 
-class Coded(Schema):
-    """What a plan or one of its indicators is known by."""
-
-    code = fields.String()
-    name = fields.String()
-
-
-class IndicatorOut(Coded):
-    measure = fields.String()
-    value = fields.Float(allow_none=True)
-    target = fields.Float(allow_none=True)
-    target_on = fields.String(allow_none=True)
-    projected = fields.Float(allow_none=True)
-    status = fields.String(allow_none=True)
-    pace = fields.Float(allow_none=True)
-    pace_services = fields.Integer(allow_none=True)
-    units = fields.List(fields.Nested(UnitValue))
-
-
-class PlanRef(Coded):
-    pass
+IndicatorOut = Schema.from_dict(columns(
+    Indicator, "code name measure", value=fields.Float(allow_none=True),
+    target=fields.Float(allow_none=True), target_on=fields.String(allow_none=True),
+    projected=fields.Float(allow_none=True), status=fields.String(allow_none=True),
+    pace=fields.Float(allow_none=True), pace_services=fields.Integer(allow_none=True),
+    units=fields.List(fields.Nested(UnitValue))), name="IndicatorOut")
+PlanRef = Schema.from_dict(columns(Plan, "code name"), name="PlanRef")
 
 
 class IndicatorsOut(Schema):
