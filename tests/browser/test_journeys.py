@@ -12,6 +12,7 @@ def test_leader_logs_in_and_reads_dashboard_and_roster(page):
     share = page.locator("#province-share").inner_text()
     assert "%" in share and "," in share  # Vietnamese decimal comma
     shot(page, "dashboard")
+    page.locator("#more-menu").click()  # the roster is among the navbar's less used entries
     page.get_by_role("link", name="Thành viên Tổ").first.click()
     rows = page.locator("#roster tbody tr")
     assert rows.count() == 12
@@ -23,6 +24,7 @@ def test_language_choice_survives_logging_out_and_in(page):
     log_in(page, "viewer@taskforce.test")
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("#user-menu").click()  # log out is in the account's menu
     page.get_by_role("button", name="Log out").click()
     page.get_by_label("E-mail").fill("viewer@taskforce.test")
     page.get_by_label("Password").fill("demo12345")
