@@ -49,7 +49,8 @@ NOT_FUZZED = {"auth.logout": "no fields: it only ends the session",
               "tokens.revoke": "a confirmation for one's own token only"}
 # Routes that answer a valid post with a page of their own instead of a redirect.
 ANSWER_WITH_A_PAGE = {"auth.two_factor", "tasks.wizard", "catalog.import_catalog",
-                      "tokens.index"}  # the new token is shown once, on the page
+                      "tokens.index",  # the new token is shown once, on the page
+                      "reviews.letter"}  # the numbered letter comes back as its .docx
 # Refusals counted against the account, as its lock-out needs: they may write these tables.
 COUNTED_REFUSALS = {"auth.login_code": {"users"}}
 # How a page says what was wrong: a message under a field, or above the form.

@@ -149,8 +149,8 @@ def _unit_b_objects(unit_b):
 
 def build_world():
     """Units A and B with services, tasks, a claim, files, a review, mail and notifications."""
-    unit_a = factories.unit(name="Sở Nội vụ")
-    unit_b = factories.unit(name="Sở Tư pháp")
+    unit_a = factories.unit(name="Sở Nội vụ", focal_email="van-thu@snv.test")
+    unit_b = factories.unit(name="Sở Tư pháp", focal_email="van-thu@stp.test")
     service_a = factories.service(unit_a, name="Thẩm định tổ chức hội")
     # Reported done, so that its page offers the leadership the form to accept it.
     task_a = factories.task(unit_a, title="Nhiệm vụ của Sở A", status=TaskStatus.REPORTED,

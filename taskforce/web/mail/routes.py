@@ -1,6 +1,6 @@
 """/account/mail (one's own address) and /units/<id>/mail (a unit's addresses)."""
 
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -36,6 +36,9 @@ def unit(unit_id):
     # One form per address, each with its own field names and ids; the one posted is saved.
     forms = [PreferenceForm(prefix=f"a{n}") for n in range(len(rows))]
     posted = next((form for form in forms if form.submit.data), None)
+    if posted is None and request.method == "POST":
+        flash(_("Nothing was saved: save one address at a time with the button beside it."),
+              "error")
     if posted is not None and submit(lambda: workflow.save_preference(
             db.session, posted.address.data, actor=current_user._get_current_object(),
             now=clock.now(), unit=unit, **posted.typed()),
