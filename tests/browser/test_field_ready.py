@@ -116,7 +116,7 @@ def test_journey_is_field_ready(make_page, who, size, lang):
             href = step
         assert href, f"{who} finds no {step} to open"
         page.goto(href)
-        problems += check_page(page, f"{tag}-{step.strip('/') or 'home'}", size[0])
+        problems += check_page(page, f"{tag}-{step.strip('/').replace('/', '-')}", size[0])
     if size == LAPTOP:  # the narrowest laptop the navbar must fit on one line
         page.set_viewport_size({"width": 1280, "height": 800})
         page.goto("/dashboard")
