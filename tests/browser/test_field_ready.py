@@ -67,6 +67,25 @@ def check_page(page, name, width):
     return problems
 
 
+def phone_layout(page, step):
+    """On a phone the lists are cards with their filters folded away, the calendar an agenda."""
+    problems = []
+    shown = page.evaluate("""() => {
+        const display = (sel) => { const e = document.querySelector(sel);
+                                   return e ? getComputedStyle(e).display : null; };
+        return {row: display('table.table-cards tbody tr'), filters: display('form[role=search]'),
+                grid: (document.querySelector('.calendar-grid')?.getClientRects().length || 0) > 0,
+                agenda: display('.calendar-agenda')};
+    }""")
+    if step in ("/tasks", "/my-work", "/catalog") and shown["row"] not in ("block", None):
+        problems.append(f"{step}: rows shown as {shown['row']}, not as cards")
+    if step in ("/tasks", "/catalog") and shown["filters"] != "none":
+        problems.append(f"{step}: the filters are not folded ({shown['filters']})")
+    if step == "/calendar" and (shown["grid"] or shown["agenda"] != "block"):
+        problems.append(f"{step}: the month grid shows on a phone {shown}")
+    return problems
+
+
 def first_link(page, path, prefix):
     page.goto(path)
     links = page.locator(f"main a[href^='{prefix}']")
@@ -99,6 +118,8 @@ def ensure_review(make_page):
 def test_journey_is_field_ready(make_page, who, size, lang):
     ensure_review(make_page)
     page = make_page(width=size[0], height=size[1])
+    page.goto("/login")
+    problems = check_page(page, f"{who}-{'phone' if size == PHONE else 'laptop'}-login", size[0])
     log_in(page, f"{who}@taskforce.test")
     switch = page.locator(f".lang-switch button[value={lang}]")
     if switch.count():  # the account's language is kept from an earlier run
@@ -106,7 +127,6 @@ def test_journey_is_field_ready(make_page, who, size, lang):
         page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == lang
     tag = f"{who}-{'phone' if size == PHONE else 'laptop'}-{lang}"
-    problems = []
     for step in JOURNEY_PAGES:
         if step == "task":
             href = first_link(page, "/tasks", "/tasks/")
@@ -117,6 +137,8 @@ def test_journey_is_field_ready(make_page, who, size, lang):
         assert href, f"{who} finds no {step} to open"
         page.goto(href)
         problems += check_page(page, f"{tag}-{step.strip('/').replace('/', '-')}", size[0])
+        if size == PHONE:
+            problems += phone_layout(page, step)
     if size == LAPTOP:  # the narrowest laptop the navbar must fit on one line
         page.set_viewport_size({"width": 1280, "height": 800})
         page.goto("/dashboard")
