@@ -24,6 +24,7 @@ def test_language_choice_survives_logging_out_and_in(page):
     log_in(page, "viewer@taskforce.test")
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
+    page.wait_for_load_state("load")  # the menus work once Bootstrap's script has run
     page.locator("#user-menu").click()  # log out is in the account's menu
     page.get_by_role("button", name="Log out").click()
     page.get_by_label("E-mail").fill("viewer@taskforce.test")
