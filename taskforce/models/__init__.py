@@ -32,6 +32,7 @@ from taskforce.models.notifications import (
 from taskforce.models.plans import Indicator, Milestone, Plan
 from taskforce.models.reviews import Review
 from taskforce.models.roster import Member, member_units
+from taskforce.models.scorecard import ScoreRow, ScoreTable
 from taskforce.models.settings import SchedulerLease, Setting
 from taskforce.models.tasks import Attachment, ExtensionRequest, StatusUpdate, Task, task_services
 from taskforce.models.tokens import ApiToken
@@ -71,6 +72,8 @@ __all__ = [
     "ReviewKind",
     "Role",
     "SchedulerLease",
+    "ScoreRow",
+    "ScoreTable",
     "Service",
     "ServiceUsage",
     "Setting",
