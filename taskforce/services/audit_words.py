@@ -33,6 +33,7 @@ ACTIONS = {
                        "%(object)s."),
     "catalog.import": _l("%(actor)s imported the service catalog (%(object)s)."),
     "usage.import": _l("%(actor)s imported the monthly dossier figures (%(object)s)."),
+    "scorecard.import": _l("%(actor)s imported the 766 scorecard of %(object)s."),
     "attachment.upload": _l("%(actor)s attached the file “%(object)s”."),
     "unit.create": _l("%(actor)s created the unit “%(object)s”."),
     "unit.update": _l("%(actor)s changed the unit “%(object)s”."),
