@@ -1,7 +1,7 @@
 """All models, imported in one place for Alembic and the app."""
 
 from taskforce.models.audit import AuditEvent
-from taskforce.models.catalog import LevelChange, Service, ServiceUsage
+from taskforce.models.catalog import LevelChange, MonthFigures, Service, ServiceUsage
 from taskforce.models.enums import (
     OPEN_TASK_STATUSES,
     TASK_TRANSITIONS,
@@ -13,6 +13,7 @@ from taskforce.models.enums import (
     Position,
     Prerequisite,
     Priority,
+    ReorganisationChange,
     ReviewKind,
     Role,
     TaskClass,
@@ -30,6 +31,12 @@ from taskforce.models.notifications import (
     ReminderItem,
 )
 from taskforce.models.plans import Indicator, Milestone, Plan
+from taskforce.models.reorganisations import (
+    Reorganisation,
+    ReorganisationLink,
+    ServiceUnit,
+    SplitAssignment,
+)
 from taskforce.models.reviews import Review
 from taskforce.models.roster import Member, member_units
 from taskforce.models.scorecard import ScoreRow, ScoreTable
@@ -68,15 +75,21 @@ __all__ = [
     "Priority",
     "RecoveryCode",
     "ReminderItem",
+    "Reorganisation",
+    "ReorganisationChange",
+    "ReorganisationLink",
     "Review",
     "ReviewKind",
     "Role",
     "SchedulerLease",
     "ScoreRow",
     "ScoreTable",
+    "MonthFigures",
     "Service",
+    "ServiceUnit",
     "ServiceUsage",
     "Setting",
+    "SplitAssignment",
     "StatusUpdate",
     "Task",
     "TaskClass",

@@ -24,10 +24,9 @@ from taskforce.models.types import UTCDateTime, utcnow
 
 class Service(db.Model):
     __tablename__ = "services"
-    __table_args__ = (
-        UniqueConstraint("code", "unit_id"),
-        CheckConstraint("level BETWEEN 1 AND 4", name="level_range"),
-    )
+    # No unique (code, unit): a merger of two districts gives the new unit both districts'
+    # services of one national code, kept apart so that its figures are their sum.
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 4", name="level_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), index=True)
@@ -39,6 +38,9 @@ class Service(db.Model):
     has_fee: Mapped[bool] = mapped_column(Boolean, default=False)
     # The official (verified) level today; the history lives in level_changes.
     level: Mapped[int] = mapped_column(Integer, default=2, index=True)
+    # The level claimed today, verified or pending (the latest such change), as the figures
+    # count it; kept with the history by services.kpi_store. None: no such change yet.
+    claimed_level: Mapped[int | None] = mapped_column(Integer)
     target_level: Mapped[int | None] = mapped_column(Integer)
     online_class: Mapped[str | None] = mapped_column(String(20))
     has_online_payment: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -72,6 +74,8 @@ class LevelChange(db.Model):
     __table_args__ = (
         Index("ix_level_changes_service_effective", "service_id", "effective_on"),
         Index("ix_level_changes_status", "status"),
+        # Whether any change falls between a date and its month end (kpi_store.exact).
+        Index("ix_level_changes_effective_on", "effective_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,3 +125,22 @@ class ServiceUsage(db.Model):
     dossiers_digitised: Mapped[int | None] = mapped_column(Integer)
 
     service: Mapped["Service"] = relationship()
+
+
+class MonthFigures(db.Model):
+    """A unit's figures at a month end (kpi.COUNTS), kept with the history by kpi_store.
+
+    A month up to the one named by the setting ``kpi.months_through`` without a row for a
+    unit means the unit had no counted service then.
+    """
+
+    __tablename__ = "month_figures"
+
+    month_end: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    services: Mapped[int] = mapped_column(Integer, default=0)
+    level3: Mapped[int] = mapped_column(Integer, default=0)
+    level4: Mapped[int] = mapped_column(Integer, default=0)
+    level4_verified: Mapped[int] = mapped_column(Integer, default=0)
+    effective4: Mapped[int] = mapped_column(Integer, default=0)

@@ -72,11 +72,22 @@ class Position(Worded):
 
 
 class UnitKind(Worded):
+    """A unit's kind, which is its tier too: the province's office, a department, a district
+    (or the city), a commune."""
+
     DEPARTMENT = "department", N_("Department")
     DISTRICT = "district", N_("District")
     CITY = "city", N_("City")
     COMMUNE = "commune", N_("Commune")
+    PROVINCE = "province", N_("Province office")
     OTHER = "other", N_("Other")
+
+
+class ReorganisationChange(Worded):
+    RENAME = "rename", N_("Rename")
+    MERGE = "merge", N_("Merge")
+    SPLIT = "split", N_("Split")
+    DISSOLVE = "dissolve", N_("Dissolve into")
 
 
 class Tier(Worded):
