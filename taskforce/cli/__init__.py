@@ -2,24 +2,34 @@
 
 Every command prints in the operator's language (config TASKFORCE_LOCALE, Vietnamese by
 default), its own texts and the services' messages alike.
+
+The application registers each command by name only (``LazyCommand``): its module is imported
+when the command runs or its help is asked, so ``flask reminders run`` imports the reminder
+command and nothing of the others. ``COMMANDS`` (every command itself) imports them all.
 """
 
 import functools
+import importlib
 
 import click
 from flask import current_app
 from flask_babel import force_locale
 
-from taskforce.cli.catalog import catalog, usage
-from taskforce.cli.demo import demo
-from taskforce.cli.files import files_group
-from taskforce.cli.kpi import kpi_command
-from taskforce.cli.plans import plans_group
-from taskforce.cli.reminders import reminders
-from taskforce.cli.reviews import reviews_group
-from taskforce.cli.scheduler import scheduler_command
-from taskforce.cli.tokens import tokens_group
-from taskforce.cli.users import users
+# The top-level commands: name -> "module:attribute".
+LOCATIONS = {
+    "users": "taskforce.cli.users:users",
+    "demo": "taskforce.cli.demo:demo",
+    "kpi": "taskforce.cli.kpi:kpi_command",
+    "catalog": "taskforce.cli.catalog:catalog",
+    "usage": "taskforce.cli.catalog:usage",
+    "reviews": "taskforce.cli.reviews:reviews_group",
+    "scheduler": "taskforce.cli.scheduler:scheduler_command",
+    "reminders": "taskforce.cli.reminders:reminders",
+    "files": "taskforce.cli.files:files_group",
+    "plans": "taskforce.cli.plans:plans_group",
+    "tokens": "taskforce.cli.tokens:tokens_group",
+    "scorecard": "taskforce.cli.scorecard:scorecard_group",
+}
 
 
 def in_operator_language(command):
@@ -42,6 +52,43 @@ def _in_language(callback):
     return run
 
 
-COMMANDS = [in_operator_language(command) for command in (
-    users, demo, kpi_command, catalog, usage, reviews_group, scheduler_command, reminders,
-    files_group, plans_group, tokens_group)]
+def load(name):
+    """The command registered as ``name``, imported and wrapped in the operator's language."""
+    module, _, attribute = LOCATIONS[name].partition(":")
+    return in_operator_language(getattr(importlib.import_module(module), attribute))
+
+
+class LazyCommand(click.Command):
+    """A stand-in for the command ``name``: Click runs the real one, imported only then.
+
+    Click's group makes the subcommand's context with ``make_context`` and invokes the
+    context's own command, which is the real one; ``flask --help`` asks the short help.
+    """
+
+    def __init__(self, name):
+        super().__init__(name, add_help_option=False)
+
+    def real(self):
+        return load(self.name)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return self.real().make_context(info_name, args, parent=parent, **extra)
+
+    def get_short_help_str(self, limit=45):
+        return self.real().get_short_help_str(limit)
+
+    def shell_complete(self, ctx, incomplete):
+        return self.real().shell_complete(ctx, incomplete)
+
+
+def register(cli):
+    """Add every command to the application's command group, by name only."""
+    for name in LOCATIONS:
+        cli.add_command(LazyCommand(name))
+
+
+def __getattr__(name):
+    # ``COMMANDS``: every command, imported (the tests walk them).
+    if name == "COMMANDS":
+        return [load(command) for command in LOCATIONS]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

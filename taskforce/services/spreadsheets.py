@@ -131,18 +131,7 @@ def read_table(data, columns, *, required=(), limits=None, filename=""):
 
     A file named as a workbook (``filename``) that is not one is no spreadsheet at all,
     rather than a CSV file without its header row."""
-    if not data or not data.strip():
-        raise DomainError(_("The file is empty."), field="file")
-    if len(data) > MAX_FILE_BYTES:
-        raise DomainError(_("The file is too large: at most %(size)s MB.",
-                            size=MAX_FILE_BYTES // (1024 * 1024)), field="file")
-    if data.startswith(OLE2_MAGIC):
-        raise DomainError(_("This is an old Excel file (.xls) or a workbook with a password. "
-                            "Open it in Excel, save it as an Excel Workbook (.xlsx) without a "
-                            "password, or as CSV, and import that."), field="file")
-    limits = limits or Limits.configured()
-    if not data.startswith(ZIP_MAGIC) and filename.lower().endswith(EXCEL_SUFFIXES):
-        raise not_a_spreadsheet()
+    limits = _check_file(data, filename, limits)
     read = _read_xlsx if data.startswith(ZIP_MAGIC) else _read_csv
     table = read(data, columns, limits)
     if table is None:
@@ -152,6 +141,32 @@ def read_table(data, columns, *, required=(), limits=None, filename=""):
         raise DomainError(_("The header row (row %(row)s) lacks these columns: %(columns)s.",
                             row=table.header_row, columns=", ".join(missing)), field="file")
     return table
+
+
+def read_sheets(data, columns, *, limits=None, filename=""):
+    """``[(sheet title, Table)]`` of every sheet with a header row of ``columns`` (a CSV
+    file is one sheet without a title); an empty list when none has one."""
+    limits = _check_file(data, filename, limits)
+    if not data.startswith(ZIP_MAGIC):
+        table = _read_csv(data, columns, limits)
+        return [] if table is None else [("", table)]
+    return list(_xlsx_tables(data, columns, limits))
+
+
+def _check_file(data, filename, limits):
+    """Refuse an empty, too large, old-Excel or falsely named file; the limits to read it by."""
+    if not data or not data.strip():
+        raise DomainError(_("The file is empty."), field="file")
+    if len(data) > MAX_FILE_BYTES:
+        raise DomainError(_("The file is too large: at most %(size)s MB.",
+                            size=MAX_FILE_BYTES // (1024 * 1024)), field="file")
+    if data.startswith(OLE2_MAGIC):
+        raise DomainError(_("This is an old Excel file (.xls) or a workbook with a password. "
+                            "Open it in Excel, save it as an Excel Workbook (.xlsx) without a "
+                            "password, or as CSV, and import that."), field="file")
+    if not data.startswith(ZIP_MAGIC) and filename.lower().endswith(EXCEL_SUFFIXES):
+        raise not_a_spreadsheet()
+    return limits or Limits.configured()
 
 
 def _check_archive(data, limits):
@@ -168,6 +183,15 @@ def _check_archive(data, limits):
 
 
 def _read_xlsx(data, columns, limits):
+    tables = _xlsx_tables(data, columns, limits)
+    try:
+        return next((table for _title, table in tables), None)
+    finally:
+        tables.close()
+
+
+def _xlsx_tables(data, columns, limits):
+    """``(sheet title, Table)`` of each sheet with a header row, read as asked for."""
     from openpyxl import load_workbook
 
     _check_archive(data, limits)
@@ -183,8 +207,7 @@ def _read_xlsx(data, columns, limits):
                                    max_row=limits.rows)
             found = _table(enumerate(rows, start=1), columns)
             if found is not None:
-                return found
-        return None
+                yield sheet.title, found
     except DomainError:
         raise
     except Exception:  # a damaged sheet shows up only while it is read
