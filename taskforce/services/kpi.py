@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, and_, case, func, literal, literal_column, or_, select, union_all
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
-from taskforce.services import bounds, exports, kpi_cache, settings
+from taskforce.services import bounds, exports, kpi_cache, kpi_store, settings
 from taskforce.services.errors import DomainError
 
 COUNTS = ("services", "level3", "level4", "level4_verified", "effective4")
@@ -121,8 +121,16 @@ def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _figures_query(as_of, unit_id=None):
-    services = None if unit_id is None else select(Service.id).where(Service.unit_id == unit_id)
+def counted_unit(as_of):
+    """The unit a service's figures count for as of ``as_of``: the one place that says it
+    (the figures, the trend and the stored month-end rows all group by it)."""
+    return Service.unit_id
+
+
+def figures_query(as_of, units=None):
+    """Each unit's counts (``COUNTS``) as of ``as_of``; ``units``, ids, limits it to those."""
+    unit = counted_unit(as_of)
+    services = None if units is None else select(Service.id).where(unit.in_(units))
     verified = levels_as_of(as_of, [ClaimStatus.VERIFIED], services)
     claimed = levels_as_of(as_of, [ClaimStatus.VERIFIED, ClaimStatus.PENDING], services)
     window_start = date(as_of.year, as_of.month, 1) - relativedelta(months=2)
@@ -138,7 +146,7 @@ def _figures_query(as_of, unit_id=None):
     is4v = verified.c.level == 4
     return (
         select(
-            Service.unit_id,
+            unit.label("unit_id"),
             func.count(Service.id).label("services"),
             _count(verified.c.level == 3).label("level3"),
             _count(claimed.c.level == 4).label("level4"),
@@ -146,12 +154,12 @@ def _figures_query(as_of, unit_id=None):
             _count(and_(is4v, used.c.service_id.is_not(None))).label("effective4"),
         )
         .join(verified, verified.c.service_id == Service.id)
-        .join(Unit, Unit.id == Service.unit_id)
+        .join(Unit, Unit.id == unit)
         .outerjoin(claimed, claimed.c.service_id == Service.id)
         .outerjoin(used, used.c.service_id == Service.id)
         .where(Service.active.is_(True), Unit.active.is_(True),
                *_among(Service.id, services))
-        .group_by(Service.unit_id)
+        .group_by(unit)
     )
 
 
@@ -166,8 +174,11 @@ def _finish(fig, target):
 
 def _unit_counts(session, as_of):
     """``{unit_id: counts}`` of every active unit with services, as of ``as_of``."""
+    stored = kpi_store.unit_counts(session, as_of)
+    if stored is not None:
+        return stored
     return {row.unit_id: tuple(int(row._mapping[key]) for key in COUNTS)
-            for row in session.execute(_figures_query(as_of))}
+            for row in session.execute(figures_query(as_of))}
 
 
 def _figures(counts):
@@ -201,7 +212,10 @@ def unit_figures(session, unit, as_of, target=None):
     target = settings.target_share(session) if target is None else target
 
     def count():
-        row = session.execute(_figures_query(as_of, unit.id)).first()
+        stored = kpi_store.unit_counts(session, as_of, unit.id)
+        if stored is not None:
+            return stored.get(unit.id)
+        row = session.execute(figures_query(as_of, [unit.id])).first()
         return tuple(int(row._mapping[key]) for key in COUNTS) if row else None
 
     counts = kpi_cache.cached(session, ("unit", unit.id, as_of), count)
@@ -211,9 +225,12 @@ def unit_figures(session, unit, as_of, target=None):
 def province_figures(session, as_of, target=None):
     """The province's figures alone, in one query."""
     target = settings.target_share(session) if target is None else target
-    sub = _figures_query(as_of).subquery()
+    sub = figures_query(as_of).subquery()
 
     def count():
+        stored = kpi_store.province_counts(session, as_of)
+        if stored is not None:
+            return stored
         row = session.execute(
             select(*(func.coalesce(func.sum(sub.c[k]), literal(0)).label(k) for k in COUNTS))
         ).one()
@@ -260,7 +277,8 @@ def level_spans(name, statuses):
 
 
 def _of_active_services(query, service_id):
-    return (query.join(Service, Service.id == service_id).join(Unit, Unit.id == Service.unit_id)
+    return (query.join(Service, Service.id == service_id)
+            .join(Unit, Unit.id == counted_unit(None))
             .where(Service.active.is_(True), Unit.active.is_(True)))
 
 
@@ -334,10 +352,12 @@ def monthly_trend(session, start, end, target=None):
 
 
 def _trend_points(session, ends):
-    found = {}
-    for row in session.execute(_trend_query(ends)):
-        on = row.month_end
-        found[on if isinstance(on, date) else date.fromisoformat(str(on)[:10])] = row
+    found = kpi_store.trend_rows(session, ends)
+    if found is None:
+        found = {}
+        for row in session.execute(_trend_query(ends)):
+            on = row.month_end
+            found[on if isinstance(on, date) else date.fromisoformat(str(on)[:10])] = row
     points = []
     for on in ends:
         row = found.get(on)

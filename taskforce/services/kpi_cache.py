@@ -6,7 +6,11 @@ again and again between two changes. So a worker keeps them in memory under a *s
 token in the settings table that is replaced in the same transaction as any change to a
 service, a unit, a level change or a usage figure. A session event does that on every
 flush and every ORM bulk statement, so no code path can forget it; only a writer that
-bypasses the ORM (SQL typed by hand, a bulk loader) must call ``touch`` itself.
+bypasses the ORM (SQL typed by hand, a bulk loader) must call ``touch`` itself, which
+also writes the stored figures again.
+
+The same events note which units' stored figures a change reaches (``kpi_store``), which
+writes them again before the transaction commits.
 
 A worker reads the stamp (one query by primary key) and reuses its figures while the stamp
 is the same. Without a stamp (a database nothing has written to through the application)
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from taskforce.models import Setting
 from taskforce.models.types import utcnow
+from taskforce.services import kpi_store
 
 STAMP_KEY = "kpi.data_stamp"
 TRACKED_TABLES = frozenset({"services", "units", "level_changes", "service_usage"})
@@ -64,6 +69,8 @@ def init_app(app):
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "do_orm_execute", _do_orm_execute)
+        event.listen(Session, "after_flush", _after_flush)
+    kpi_store.init_events()
 
 
 def stamp(session):
@@ -85,7 +92,14 @@ def cached(session, key, compute):
     return found
 
 
-def touch(connection):
+def touch(connection, today=None):
+    """After rows were written around the session: replace the stamp, and write the stored
+    figures again from the history (``kpi_store.rebuild``)."""
+    new_stamp(connection)
+    kpi_store.rebuild(connection, today or kpi_store.local_today())
+
+
+def new_stamp(connection):
     """Replace the stamp: every worker computes its figures again."""
     dialect = connection.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -103,7 +117,11 @@ def _tracked(instance):
 
 def _before_flush(session, _flush_context, _instances):
     if any(_tracked(obj) for obj in chain(session.new, session.dirty, session.deleted)):
-        touch(session.connection())
+        new_stamp(session.connection())
+
+
+def _after_flush(session, _flush_context):
+    kpi_store.note_flush(session)
 
 
 def _do_orm_execute(state):
@@ -111,4 +129,5 @@ def _do_orm_execute(state):
         return
     table = getattr(state.statement, "table", None)
     if table is not None and table.name in TRACKED_TABLES:
-        touch(state.session.connection())
+        new_stamp(state.session.connection())
+        kpi_store.note_statement(state, table)
