@@ -74,7 +74,7 @@ class LevelChange(db.Model):
     __table_args__ = (
         Index("ix_level_changes_service_effective", "service_id", "effective_on"),
         Index("ix_level_changes_status", "status"),
-        # Whether any change falls between a date and its month end (kpi_store.exact).
+        # Whether any change falls between a date and its month end (kpi_store._checked).
         Index("ix_level_changes_effective_on", "effective_on"),
     )
 
@@ -130,8 +130,8 @@ class ServiceUsage(db.Model):
 class MonthFigures(db.Model):
     """A unit's figures at a month end (kpi.COUNTS), kept with the history by kpi_store.
 
-    A month up to the one named by the setting ``kpi.months_through`` without a row for a
-    unit means the unit had no counted service then.
+    A month up to the last one stored without a row for a unit means the unit had no
+    counted service then.
     """
 
     __tablename__ = "month_figures"
