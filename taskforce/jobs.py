@@ -81,10 +81,23 @@ def monthly_review_job(app, *, today=None, now=None):
     return review_job(app, ReviewKind.MONTHLY, today=today, now=now)
 
 
+def reorganisations_job(app, *, today=None, now=None):
+    """Hand over the work of the units reorganised with effect by today."""
+    from taskforce.services import reorganisations
+
+    with app.app_context():
+        applied = reorganisations.apply_due(db.session, today=today or clock.today(),
+                                            now=now or clock.now())
+        db.session.commit()
+        return applied
+
+
 JOBS = (
     JobSpec("plan_reminders", plan_reminders_job, every={"minutes": 15}),
     JobSpec("deliver", deliver_job, every={"minutes": 1}),
     JobSpec("weekly_review", weekly_review_job, cron_key="REVIEW_WEEKLY_CRON", catch_up=True),
     JobSpec("monthly_review", monthly_review_job, cron_key="REVIEW_MONTHLY_CRON", catch_up=True),
+    # Hourly, so that a reorganisation takes effect early on its date.
+    JobSpec("reorganisations", reorganisations_job, every={"hours": 1}),
 )
 JOBS_BY_ID = {spec.id: spec for spec in JOBS}

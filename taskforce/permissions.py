@@ -69,6 +69,7 @@ RULES = {
     "roster.manage": frozenset({ADMIN, LEADER}),
     "users.manage": frozenset({ADMIN}),
     "units.manage": frozenset({ADMIN}),
+    "units.reorganise": frozenset({ADMIN}),
     # See and renew the secret address of a unit's calendar feed (those who act for it).
     "units.feed": frozenset({ADMIN, LEADER, MEMBER, OFFICER}),
     # Set the language and digest choice of a unit's addresses: administrators, and the
@@ -81,6 +82,9 @@ RULES = {
     "audit.view": frozenset({ADMIN, LEADER}),
     "plans.view": EVERYONE,
     "plans.manage": frozenset({ADMIN, LEADER}),
+    "scorecard.view": EVERYONE,
+    # Import (or replace) a period's 766 score table, creating the units it names if asked.
+    "scorecard.import": frozenset({ADMIN, LEADER}),
     # Create or replace a unit's monthly usage figures (the one-stop system's push through
     # the API): an officer for their own unit only.
     "usage.push": frozenset({ADMIN, LEADER, OFFICER}),

@@ -25,10 +25,11 @@ def local(*args):
     return datetime(*args, tzinfo=HANOI)
 
 
-def test_the_jobs_table_has_the_four_jobs_and_their_triggers_parse(app):
+def test_the_jobs_table_has_the_five_jobs_and_their_triggers_parse(app):
     assert [spec.id for spec in jobs.JOBS] == ["plan_reminders", "deliver", "weekly_review",
-                                                "monthly_review"]
+                                                "monthly_review", "reorganisations"]
     triggers = scheduler.Scheduler(app).load_triggers()
+    assert triggers["reorganisations"].interval == timedelta(hours=1)
     assert triggers["plan_reminders"].interval == timedelta(minutes=15)
     assert triggers["deliver"].interval == timedelta(minutes=1)
     assert isinstance(triggers["deliver"], IntervalTrigger)

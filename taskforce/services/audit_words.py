@@ -38,6 +38,9 @@ ACTIONS = {
     "unit.create": _l("%(actor)s created the unit “%(object)s”."),
     "unit.update": _l("%(actor)s changed the unit “%(object)s”."),
     "unit.feed_reset": _l("%(actor)s renewed the calendar address of the unit “%(object)s”."),
+    "reorganisation.record": _l("%(actor)s recorded the reorganisation %(object)s."),
+    "reorganisation.apply": _l("%(actor)s handed the work of the reorganised units to "
+                               "%(object)s."),
     "user.create": _l("%(actor)s created the account %(object)s."),
     "user.update": _l("%(actor)s changed the account %(object)s."),
     "user.password": _l("%(actor)s changed their password."),
