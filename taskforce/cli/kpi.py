@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from taskforce.extensions import db
-from taskforce.services import clock, kpi, plans
+from taskforce.services import clock, kpi, kpi_cache, kpi_store, plans
 from taskforce.services.errors import DomainError
 
 
@@ -85,7 +85,7 @@ def _plan(code):
         raise click.BadParameter(error.message, param_hint="--plan") from None
 
 
-@click.command("kpi")
+@click.group("kpi", invoke_without_command=True)
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
               callback=_check_date, help="The date of the figures (YYYY-MM-DD). Default: today.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -93,10 +93,13 @@ def _plan(code):
               help="The target share, e.g. 0.30. Default: the setting.")
 @click.option("--plan", "plan_code", default=None, metavar="CODE",
               help="The plan whose indicators to add. Default: the default plan.")
+@click.pass_context
 @with_appcontext
-def kpi_command(as_of, as_json, target, plan_code):
+def kpi_command(ctx, as_of, as_json, target, plan_code):
     """Print the share of services at level 4 per unit and for the province, and the plan's
     indicators: value, target, projection and status."""
+    if ctx.invoked_subcommand is not None:
+        return
     as_of = as_of or clock.today()
     plan = _plan(plan_code)
     data = kpi.as_json(db.session, as_of, target)
@@ -108,3 +111,15 @@ def kpi_command(as_of, as_json, target, plan_code):
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(_table(data))
+
+
+@kpi_command.command("rebuild")
+@with_appcontext
+def rebuild_command():
+    """Write the stored figures again from the level history (after an upgrade, or rows
+    written around the application)."""
+    connection = db.session.connection()
+    months = kpi_store.rebuild(connection, clock.today())
+    kpi_cache.new_stamp(connection)
+    db.session.commit()
+    click.echo(_("Stored figures written again: %(months)s month ends.", months=months))
