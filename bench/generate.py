@@ -644,14 +644,17 @@ def fill(engine, size_name, *, seed=SEED, today=TODAY):
                 copy=True)
     loader.load("settings", COLUMNS["settings"], data.settings_rows())
     loader.finish()
-    # Rows written around the session: the figures any worker keeps must be computed again.
-    from taskforce.services import kpi_cache
-
-    with engine.begin() as conn:
-        kpi_cache.touch(conn)
     # Statistics for the planners, as autovacuum (PostgreSQL) would gather them soon after.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("ANALYZE"))
+    # Rows written around the session: the figures any worker keeps must be computed again,
+    # and the stored figures (kpi_store) written from the history.
+    from taskforce.services import kpi_cache
+
+    with engine.begin() as conn:
+        kpi_cache.touch(conn, today)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("ANALYZE month_figures"))
     return loader.counts
 
 

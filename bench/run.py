@@ -268,10 +268,12 @@ def choose(engine, today):
 
 
 def touch_stamp(engine):
+    """As a change does: the stamp replaced (the change's own transaction has written the
+    stored figures it reaches)."""
     from taskforce.services import kpi_cache
 
     with engine.begin() as conn:
-        kpi_cache.touch(conn)
+        kpi_cache.new_stamp(conn)
 
 
 def measure_pages(database_url, today, warmup, repeat, engine, size):
@@ -433,7 +435,7 @@ def measure_review(session, today, now, repeat, meter):
     with meter.measure(row, repeat):
         for _ in range(repeat):
             # As when the monthly job runs: no figure kept from an earlier request.
-            kpi_cache.touch(session.connection())
+            kpi_cache.new_stamp(session.connection())
             _review, seconds = timed(lambda: reviews.build_review(
                 session, kind="monthly", start=start, end=end, now=now, today=today))
             samples.append(seconds)
