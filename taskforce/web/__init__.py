@@ -10,6 +10,7 @@ from taskforce.web.outbox import bp as outbox_bp
 from taskforce.web.plans import bp as plans_bp
 from taskforce.web.reviews import bp as reviews_bp
 from taskforce.web.roster import bp as roster_bp
+from taskforce.web.scorecard import bp as scorecard_bp
 from taskforce.web.settings import bp as settings_bp
 from taskforce.web.tasks import bp as tasks_bp
 from taskforce.web.tokens import bp as tokens_bp
@@ -25,6 +26,7 @@ BLUEPRINTS = [
     roster_bp,
     units_bp,
     reviews_bp,
+    scorecard_bp,
     plans_bp,
     admin_bp,
     outbox_bp,

@@ -17,6 +17,8 @@ from taskforce.models import (
     Milestone,
     OutboxMessage,
     Plan,
+    ScoreRow,
+    ScoreTable,
     WebhookSubscription,
 )
 from taskforce.models.types import utcnow
@@ -130,6 +132,12 @@ ROUTES = {
     "webhooks.test": ("POST", "/admin/webhooks/{webhook}/test", {"admin"}),
     "webhooks.delete": ("GET", "/admin/webhooks/{webhook}/delete", {"admin"}),
     "settings.index": ("GET", "/admin/settings", {"admin"}),
+    # The 766 scorecard: seen by all, imported by the leadership and administrators; a task
+    # made of a unit's weakest group by those who manage tasks.
+    "scorecard.index": ("GET", "/scorecard", EVERYONE),
+    "scorecard.upload": ("GET", "/scorecard/import", {"admin", "leader"}),
+    "scorecard.confirm": ("POST", "/scorecard/import/confirm", {"admin", "leader"}),
+    "scorecard.weakest_task": ("GET", "/scorecard/{score_table}/units/{unit}/task", {"leader"}),
 }
 
 # Served by libraries, open to all: static files.
@@ -173,8 +181,11 @@ def build_world():
     webhook = WebhookSubscription(name="Zalo", url="http://127.0.0.1:9/hook",
                                   secret="s" * 16, events="task.assigned")
     db.session.add(webhook)
+    score_table = ScoreTable(period_kind="month", period_start=date(2020, 9, 1), rows=[ScoreRow(
+        unit=unit, ckmb=10, tdgq=10, clgq=10, tttt=10, mdsh=10, mdhl=10, total=60)])
+    db.session.add(score_table)
     db.session.commit()
-    return {"webhook": webhook.id,
+    return {"webhook": webhook.id, "score_table": score_table.id,
             "plan": plan.id, "message": message.id, "review": review.id, "unit": unit.id,
             "user": user.id,
             "member": member.id, "task": task.id, "extension": extension.id,

@@ -6,6 +6,7 @@ period (gaps, movement, thresholds), a unit's history and a review's section; ``
 makes a unit's weakest group a task.
 """
 
+from taskforce.models.scorecard import GROUPS
 from taskforce.services.scorecard.actions import create_weakest_task, task_draft
 from taskforce.services.scorecard.importing import (
     ScorePlan,
@@ -27,7 +28,7 @@ from taskforce.services.scorecard.pages import (
 )
 from taskforce.services.scorecard.periods import Period, of_table, parse_period
 
-__all__ = ["Period", "ScorePlan", "apply_scorecard", "as_json", "board", "create_weakest_task",
-           "find_table", "group_label", "import_scorecard", "maxima", "of_table",
-           "parse_period", "periods", "place", "plan_scorecard", "review_section",
+__all__ = ["GROUPS", "Period", "ScorePlan", "apply_scorecard", "as_json", "board",
+           "create_weakest_task", "find_table", "group_label", "import_scorecard", "maxima",
+           "of_table", "parse_period", "periods", "place", "plan_scorecard", "review_section",
            "task_draft", "thresholds", "unit_history"]

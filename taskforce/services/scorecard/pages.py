@@ -52,6 +52,14 @@ class Line:
     band: str = ""
 
     @property
+    def is_below_low(self):
+        return self.band == "low"
+
+    @property
+    def is_below_high(self):
+        return self.band == "high"
+
+    @property
     def weakest(self):
         """The group furthest from its maximum (the first of equals)."""
         return max(GROUPS, key=lambda group: (self.gaps[group], -GROUPS.index(group)))

@@ -1,0 +1,35 @@
+"""Forms of the scorecard pages: the upload, the confirmation, the weakest group's task."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from taskforce.web.forms import BaseForm
+
+# The name a previewed file is kept under: random hex and the uploaded file's extension.
+STORED_NAME = r"^scorecard-[0-9a-f]{32}\.(xlsx|csv|json)$"
+
+
+class UploadForm(BaseForm):
+    period = StringField(_l("Period"), validators=[
+        DataRequired(_l("Enter the period: 2025-10, 2025-Q3 or 2025.")), Length(max=10)],
+        description=_l("A month (2025-10), a quarter (2025-Q3) or a year (2025)."))
+    file = FileField(_l("The portal's table (.xlsx, .csv or .json)"), validators=[
+        FileRequired(_l("Choose the file to import.")),
+        FileAllowed(["xlsx", "csv", "json"], _l("Choose an .xlsx, .csv or .json file.")),
+    ])
+    create_units = BooleanField(_l("Create the units the table names that are not known yet"))
+    submit = SubmitField(_l("Check the file"))
+
+
+class ConfirmForm(BaseForm):
+    token = HiddenField(validators=[DataRequired(), Regexp(STORED_NAME)])
+    filename = HiddenField(validators=[Length(max=255)])
+    period = HiddenField(validators=[DataRequired(), Length(max=10)])
+    create_units = HiddenField(validators=[Length(max=1)])
+    submit = SubmitField(_l("Confirm the import"))
+
+
+class TaskForm(BaseForm):
+    submit = SubmitField(_l("Create the task"))

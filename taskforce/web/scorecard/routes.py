@@ -1,0 +1,140 @@
+"""The scorecard: a period's table, the import with its preview, a unit's weakest group."""
+
+import os
+import re
+import secrets
+import time
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from taskforce.extensions import db
+from taskforce.models import ScoreTable, Unit
+from taskforce.permissions import get_or_404, require
+from taskforce.services import clock, scorecard, spreadsheets
+from taskforce.web.scorecard import bp
+from taskforce.web.scorecard.forms import STORED_NAME, ConfirmForm, TaskForm, UploadForm
+from taskforce.web.submit import attempt, submit
+from taskforce.web.utils import page_of_list
+
+PREVIEW_LIMIT = 200
+# An upload waits this long for its confirmation before it is thrown away.
+KEEP_SECONDS = 24 * 3600
+
+
+@bp.route("/scorecard")
+@require("scorecard.view")
+def index():
+    tables = scorecard.periods(db.session)
+    asked = request.args.get("period", "")
+    table = next((t for t in tables if scorecard.of_table(t).label == asked),
+                 tables[0] if tables and not asked else None)
+    if asked and table is None:
+        abort(404)
+    board = scorecard.board(db.session, table) if table is not None else None
+    return render_template(
+        "scorecard/index.html", tables=tables, board=board, groups=scorecard.GROUPS,
+        period=scorecard.of_table, label=scorecard.group_label,
+        page=page_of_list(board.lines) if board else None, task_form=TaskForm())
+
+
+# Keeping an upload until its confirmation ---------------------------------------------------
+
+def _folder():
+    return os.path.join(current_app.config["INSTANCE_DIR"], "imports")
+
+
+def _store(data, filename):
+    folder = _folder()
+    os.makedirs(folder, exist_ok=True)
+    cutoff = time.time() - KEEP_SECONDS
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if re.match(STORED_NAME, name) and os.path.getmtime(path) < cutoff:
+            os.remove(path)
+    token = "scorecard-{}.{}".format(secrets.token_hex(16), filename.rsplit(".", 1)[-1].lower())
+    with open(os.path.join(folder, token), "xb") as out:
+        out.write(data)
+    return token
+
+
+def _take(token):
+    """The stored file's bytes, removed so that it is imported once; or None."""
+    if not re.match(STORED_NAME, token or ""):
+        return None
+    path = os.path.join(_folder(), token)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        os.remove(path)
+    except FileNotFoundError:
+        return None
+    return data
+
+
+def _plan(data, filename, period_text, create_units):
+    period = scorecard.parse_period(period_text)
+    return scorecard.plan_scorecard(db.session, data, filename, period,
+                                    create_units=create_units)
+
+
+def _preview(plan, token):
+    form = ConfirmForm(formdata=None, token=token, filename=plan.filename,
+                       period=plan.period.label, create_units="1" if plan.create_units else "")
+    return render_template("scorecard/preview.html", plan=plan, form=form, token=token,
+                           place=scorecard.place, limit=PREVIEW_LIMIT)
+
+
+@bp.route("/scorecard/import", methods=["GET", "POST"])
+@require("scorecard.import")
+def upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        file = form.file.data
+        data = file.stream.read(spreadsheets.MAX_FILE_BYTES + 1)
+        planned = attempt(lambda: _plan(data, file.filename, form.period.data,
+                                        form.create_units.data), form=form)
+        if planned.ok:
+            token = _store(data, file.filename) if planned.value.ok else None
+            return _preview(planned.value, token)
+    return render_template("scorecard/import.html", form=form)
+
+
+@bp.route("/scorecard/import/confirm", methods=["POST"])
+@require("scorecard.import")
+def confirm():
+    form = ConfirmForm()
+    data = _take(form.token.data) if form.validate_on_submit() else None
+    if data is None:
+        flash(_("This file is no longer waiting for confirmation: it was imported already, or "
+                "its preview is more than a day old. Upload it again."), "warning")
+        return redirect(url_for("scorecard.upload"))
+    done = submit(lambda: scorecard.import_scorecard(
+        db.session, data, form.filename.data, scorecard.parse_period(form.period.data),
+        create_units=form.create_units.data == "1", actor=current_user, now=clock.now()),
+        lambda plan: _("The scores of %(period)s have been imported.",
+                       period=plan.period.label) if plan.ok else None)
+    if not done.ok:
+        return redirect(url_for("scorecard.upload"))
+    if not done.value.ok:  # the data changed since the preview: nothing was written
+        return _preview(done.value, None)
+    return redirect(url_for("scorecard.index", period=done.value.period.label))
+
+
+@bp.route("/scorecard/<int:table_id>/units/<int:unit_id>/task", methods=["GET", "POST"])
+@require("tasks.manage")
+def weakest_task(table_id, unit_id):
+    table, unit = get_or_404(ScoreTable, table_id), get_or_404(Unit, unit_id)
+    form = TaskForm()
+    made = submit(lambda: scorecard.create_weakest_task(
+        db.session, table, unit, actor=current_user, today=clock.today(), now=clock.now()),
+        _("The task has been created."), form=form)
+    if made.ok:
+        return redirect(url_for("tasks.detail", task_id=made.value.id))
+    drafted = attempt(lambda: scorecard.task_draft(db.session, table, unit,
+                                                   today=clock.today()))
+    if not drafted.ok:
+        abort(404)
+    return render_template("scorecard/task.html", draft=drafted.value, table=table, unit=unit,
+                           period=scorecard.of_table(table), form=form)
