@@ -98,6 +98,8 @@ def upgrade():
                     ['service_id', 'started_on'], unique=False)
     op.create_index(op.f('ix_service_units_unit_id'), 'service_units', ['unit_id'],
                     unique=False)
+    op.create_index(op.f('ix_service_units_reorganisation_id'), 'service_units',
+                    ['reorganisation_id'], unique=False)
     _first_spans()
 
 
@@ -118,6 +120,7 @@ def _first_spans():
 
 
 def downgrade():
+    op.drop_index(op.f('ix_service_units_reorganisation_id'), table_name='service_units')
     op.drop_index(op.f('ix_service_units_unit_id'), table_name='service_units')
     op.drop_index('ix_service_units_service_started', table_name='service_units')
     op.drop_table('service_units')

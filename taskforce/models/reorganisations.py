@@ -73,4 +73,6 @@ class ServiceUnit(db.Model):
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     started_on: Mapped[date] = mapped_column(Date)
-    reorganisation_id: Mapped[int | None] = mapped_column(ForeignKey("reorganisations.id"))
+    # Set on the spans a reorganisation made: the services whose unit changed are these.
+    reorganisation_id: Mapped[int | None] = mapped_column(ForeignKey("reorganisations.id"),
+                                                          index=True)

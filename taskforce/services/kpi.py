@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, and_, case, func, literal, literal_column, or_, select, union_all
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
-from taskforce.services import bounds, exports, kpi_cache, kpi_store, settings
+from taskforce.services import bounds, exports, kpi_cache, kpi_store, settings, unit_map
 from taskforce.services.errors import DomainError
 
 COUNTS = ("services", "level3", "level4", "level4_verified", "effective4")
@@ -123,8 +123,10 @@ def _count(condition):
 
 def counted_unit(as_of):
     """The unit a service's figures count for as of ``as_of``: the one place that says it
-    (the figures, the trend and the stored month-end rows all group by it)."""
-    return Service.unit_id
+    (the figures, the trend and the stored month-end rows all group by it): its unit on that
+    date (``unit_map``), its present one for the trend (``as_of`` None), whose province totals
+    a reorganisation leaves alone."""
+    return Service.unit_id if as_of is None else unit_map.unit_of_service(as_of)
 
 
 def figures_query(as_of, units=None):
@@ -157,7 +159,7 @@ def figures_query(as_of, units=None):
         .join(Unit, Unit.id == unit)
         .outerjoin(claimed, claimed.c.service_id == Service.id)
         .outerjoin(used, used.c.service_id == Service.id)
-        .where(Service.active.is_(True), Unit.active.is_(True),
+        .where(Service.active.is_(True), unit_map.unit_exists(as_of),
                *_among(Service.id, services))
         .group_by(unit)
     )
@@ -194,7 +196,7 @@ def compute(session, as_of, target=None):
     """
     target = settings.target_share(session) if target is None else target
     counts = kpi_cache.cached(session, ("units", as_of), lambda: _unit_counts(session, as_of))
-    units = session.scalars(select(Unit).where(Unit.active.is_(True))
+    units = session.scalars(select(Unit).where(unit_map.unit_exists(as_of))
                             .order_by(Unit.display_order, Unit.name))
     province = Figures()
     per_unit = []
@@ -208,8 +210,15 @@ def compute(session, as_of, target=None):
 
 
 def unit_figures(session, unit, as_of, target=None):
-    """One unit's figures as of ``as_of``, in one query that reads only its services."""
+    """One unit's figures as of ``as_of``, in one query that reads only its services.
+
+    Before the unit began they are the sum of its predecessors' (a merged unit's trend runs
+    through the units it was made of).
+    """
     target = settings.target_share(session) if target is None else target
+    if unit.started_on is not None and as_of < unit.started_on and unit.predecessors:
+        parts = [unit_figures(session, p, as_of, target) for p in unit.predecessors]
+        return _finish(_figures([sum(getattr(f, k) for f in parts) for k in COUNTS]), target)
 
     def count():
         stored = kpi_store.unit_counts(session, as_of, unit.id)
@@ -441,7 +450,8 @@ def as_json(session, as_of, target=None):
         "target": target,
         "province": {k: province.as_dict()[k] for k in JSON_KEYS},
         "units": [
-            {"name": unit.name, "kind": unit.kind, **{k: fig.as_dict()[k] for k in JSON_KEYS}}
+            {"code": unit.code, "name": unit.name, "kind": unit.kind,
+             **{k: fig.as_dict()[k] for k in JSON_KEYS}}
             for unit, fig in per_unit
         ],
     }

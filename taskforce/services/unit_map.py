@@ -6,36 +6,30 @@ service's unit is its present one and every unit exists at every date: the figur
 exactly those of ``Service.unit_id``.
 """
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, or_, select
+from sqlalchemy.orm import aliased
 
 from taskforce.models import Service, ServiceUnit, Unit
 
 
-def services_units(as_of):
-    """A subquery (service_id, unit_id): the unit of every service as of ``as_of``.
+def unit_of_service(as_of, service=Service):
+    """The SQL expression of ``service``'s unit as of ``as_of``, to select, join and group by.
 
-    A service's unit is that of its latest span begun by ``as_of``; before its first span
-    (a history recorded after the fact), its first span's; without spans (a service added
-    since, never moved), its present unit.
+    Only a service that a reorganisation moved after ``as_of`` had another unit then: that
+    of its latest span begun by ``as_of`` (before its first span, its first span's). The
+    others, every service when nothing was reorganised, have their present unit, so the
+    figures are exactly those of ``Service.unit_id``; the moved ones are found in one
+    uncorrelated subquery, and only theirs read their spans.
     """
-    begun = ServiceUnit.started_on <= as_of
-    ranked = (
-        select(ServiceUnit.service_id, ServiceUnit.unit_id,
-               func.row_number().over(
-                   partition_by=ServiceUnit.service_id,
-                   order_by=(case((begun, 0), else_=1),
-                             case((begun, ServiceUnit.started_on)).desc(),
-                             ServiceUnit.started_on, ServiceUnit.id.desc()),
-               ).label("rn"))
-        .subquery()
-    )
-    # "rn < 2" rather than "rn = 1", as in kpi.levels_as_of: PostgreSQL's estimate of it
-    # leads to hash joins.
-    spans = select(ranked.c.service_id, ranked.c.unit_id).where(ranked.c.rn < 2).subquery()
-    return (select(Service.id.label("service_id"),
-                   func.coalesce(spans.c.unit_id, Service.unit_id).label("unit_id"))
-            .outerjoin(spans, spans.c.service_id == Service.id)
-            .subquery("services_units"))
+    moved = (select(ServiceUnit.service_id)
+             .where(ServiceUnit.reorganisation_id.is_not(None), ServiceUnit.started_on > as_of))
+    span = aliased(ServiceUnit)
+    begun = span.started_on <= as_of
+    then = (select(span.unit_id).where(span.service_id == service.id)
+            .order_by(case((begun, 0), else_=1), case((begun, span.started_on)).desc(),
+                      span.started_on, span.id.desc())
+            .limit(1).scalar_subquery())
+    return case((service.id.in_(moved), then), else_=service.unit_id)
 
 
 def unit_exists(as_of, unit=Unit):
@@ -49,15 +43,3 @@ def unit_exists(as_of, unit=Unit):
         or_(unit.started_on.is_(None), unit.started_on <= as_of),
         or_(unit.ended_on.is_(None), unit.ended_on >= as_of),
     )
-
-
-def members_on(unit, on):
-    """The ids of the services that belonged to ``unit`` on ``on``, as a subquery.
-
-    Asked for a day before the unit began, it answers with the services it began with, so
-    that a successor's past is the sum of its predecessors'.
-    """
-    if unit.started_on is not None and on < unit.started_on:
-        on = unit.started_on
-    mapped = services_units(on)
-    return select(mapped.c.service_id).where(mapped.c.unit_id == unit.id)

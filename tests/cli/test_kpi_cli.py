@@ -17,9 +17,9 @@ FLOAT_KEYS = ("share", "share_verified")
 @pytest.fixture
 def catalog(app):
     """Sở A: 4 services, one verified at level 4 on 01/07, one claimed; Huyện B: 2, one at 4."""
-    a = factories.unit("Sở A", display_order=1)
-    b = factories.unit("Huyện B", kind=UnitKind.DISTRICT, display_order=2)
-    factories.unit("Sở trống", display_order=3)
+    a = factories.unit("Sở A", display_order=1, code="SA")
+    b = factories.unit("Huyện B", kind=UnitKind.DISTRICT, display_order=2, code="HB")
+    factories.unit("Sở trống", display_order=3, code="ST")
     s1 = factories.service(a, level=3)
     factories.level_change(s1, 4, date(2020, 7, 1))
     s2 = factories.service(a, level=3)
@@ -43,13 +43,13 @@ def test_json_has_the_documented_shape(runner, catalog):
     assert data["target"] == 0.30
     assert data["province"] == {"services": 6, "level3": 3, "level4": 3, "level4_verified": 2,
                                 "share": 0.5, "share_verified": 0.3333, "to_target": 0}
-    assert data["units"][0] == {"name": "Sở A", "kind": "department", "services": 4,
-                                "level3": 2, "level4": 2, "level4_verified": 1, "share": 0.5,
-                                "share_verified": 0.25, "to_target": 1}
+    assert data["units"][0] == {"code": "SA", "name": "Sở A", "kind": "department",
+                                "services": 4, "level3": 2, "level4": 2, "level4_verified": 1,
+                                "share": 0.5, "share_verified": 0.25, "to_target": 1}
     assert data["units"][1]["kind"] == "district"
-    assert data["units"][2] == {"name": "Sở trống", "kind": "department", "services": 0,
-                                "level3": 0, "level4": 0, "level4_verified": 0, "share": 0.0,
-                                "share_verified": 0.0, "to_target": 0}
+    assert data["units"][2] == {"code": "ST", "name": "Sở trống", "kind": "department",
+                                "services": 0, "level3": 0, "level4": 0, "level4_verified": 0,
+                                "share": 0.0, "share_verified": 0.0, "to_target": 0}
 
 
 def test_json_numbers_are_numbers(runner, catalog):
