@@ -21,7 +21,7 @@ from taskforce.models import (
     TaskStatus,
     Unit,
 )
-from taskforce.services import audit, charts, clock, kpi, plans, settings, tasks
+from taskforce.services import audit, charts, clock, kpi, plans, scorecard, settings, tasks
 from taskforce.services.errors import DomainError
 from taskforce.services.inserts import insert_missing
 
@@ -170,6 +170,7 @@ def build_snapshot(session, *, kind, start, end, now, today=None):
                   for p in kpi.monthly_trend(session, kpi.trend_start(end, TREND_MONTHS), end)],
         "signer": _signer(session),
         "indicators": _indicators(session, end),
+        "scorecard": scorecard.review_section(session, end),
     }
     snapshot.update(_task_lists(session, start, end))
     return snapshot

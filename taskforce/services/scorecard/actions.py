@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -30,13 +31,15 @@ def task_draft(session, table, unit, *, today):
     """The task that would raise ``unit``'s weakest group of ``table``."""
     line = weakest_line(session, table, unit)
     group, period = line.weakest, of_table(table)
+    gap, score, total = (format_decimal(value, "#,##0.##") for value in (
+        line.gaps[group], line.row.groups[group], line.row.total))
+    top = format_decimal(line.gaps[group] + line.row.groups[group], "#,##0.##")
     title = _("Raise the 766 score in %(group)s (%(code)s): %(gap)s points short in %(period)s",
-              group=group_label(group), code=group, gap=line.gaps[group], period=period.label)
+              group=group_label(group), code=group, gap=gap, period=period.label)
     description = _("%(unit)s scored %(score)s of %(max)s in %(group)s and %(total)s in all "
                     "(%(period)s). Find why and bring the group to its maximum by the next "
-                    "table.", unit=unit.name, score=line.row.groups[group],
-                    max=line.gaps[group] + line.row.groups[group], group=group_label(group),
-                    total=line.row.total, period=period.label)
+                    "table.", unit=unit.name, score=score, max=top, group=group_label(group),
+                    total=total, period=period.label)
     return tasks.TaskDraft(kind=TaskKind.GENERAL, title=title[:300], description=description,
                            due_on=today + timedelta(days=DUE_DAYS), unit=unit)
 

@@ -140,7 +140,8 @@ def plan_scorecard(session, data, filename, period, *, create_units=False):
             seen[key] = where
             if entry.is_new_unit and not create_units:
                 plan.error(where, _("Unknown unit “%(name)s” (%(code)s): no unit has this code "
-                                    "or name. Import with “create the missing units” to add it.",
+                                    "or name. Ask for the missing units to be created to add "
+                                    "it.",
                                     name=parsed["name"], code=parsed["code"] or "-"))
             elif entry.is_new_unit and not parsed["code"]:
                 plan.error(where, _("A new unit needs its code (MA_COQUAN)."))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from taskforce.models import ScoreRow, ScoreTable
+from taskforce.models.enums import N_
 from taskforce.models.scorecard import GROUPS
 from taskforce.services import settings
 from taskforce.services.scorecard.periods import of_table
@@ -16,9 +17,9 @@ from taskforce.services.scorecard.periods import of_table
 DEFAULT_MAXIMA = {"CKMB": 18, "TDGQ": 20, "CLGQ": 12, "TTTT": 10, "MDSH": 22, "MDHL": 18}
 DEFAULT_THRESHOLDS = (80, 90)
 GROUP_WORDS = {
-    "CKMB": "Publicity and transparency", "TDGQ": "Progress and results of handling",
-    "CLGQ": "Online service provision", "TTTT": "Online payment",
-    "MDSH": "Digitisation of dossiers", "MDHL": "Satisfaction",
+    "CKMB": N_("Publicity and transparency"), "TDGQ": N_("Progress and results of handling"),
+    "CLGQ": N_("Online service provision"), "TTTT": N_("Online payment"),
+    "MDSH": N_("Digitisation of dossiers"), "MDHL": N_("Satisfaction"),
 }
 
 
@@ -199,7 +200,9 @@ def review_section(session, end):
             "change": province.change},
         "units": len(shown.lines),
         "under": [{"code": row_code(line.row), "name": row_name(line.row),
-                   "total": line.row.total, "band": line.band, "change": line.change,
-                   "weakest": line.weakest, "weakest_gap": line.gaps[line.weakest]}
+                   "total": line.row.total, "change": line.change,
+                   "under": shown.low if line.is_below_low else shown.high,
+                   "weakest": line.weakest, "weakest_words": group_label(line.weakest),
+                   "weakest_gap": line.gaps[line.weakest]}
                   for line in shown.lines if line.band],
     }
