@@ -23,6 +23,7 @@ from taskforce.services.tasks.progress import refresh_progress, shortfall_of
 from taskforce.services.tasks.validation import (
     active_member,
     check_due,
+    check_not_before_start,
     check_priority,
     clean_text,
     clean_title,
@@ -272,6 +273,7 @@ def cancel_task(session, task, *, actor, now, today, reason):
 def request_extension(session, task, *, actor, now, today, requested_due_on, reason):
     """Ask the leadership for a later due date, with the reason."""
     check_action(actor, task, "extend")
+    check_not_before_start(task, requested_due_on, today, "requested_due_on")
     check_due(requested_due_on, today, "requested_due_on")
     if requested_due_on <= task.due_on:
         raise DomainError(_("Ask for a date after the current due date (%(date)s).",

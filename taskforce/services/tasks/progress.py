@@ -18,6 +18,7 @@ from taskforce.models import Service, Task, TaskKind, task_services
 from taskforce.services import catalog
 from taskforce.services.errors import DomainError
 from taskforce.services.tasks.guards import check_action
+from taskforce.services.tasks.validation import check_not_before_start
 
 
 def percent_of(part, whole):
@@ -111,6 +112,8 @@ def claim_service(session, task, service_id, *, actor, today, to_level, effectiv
     """Claim a new level for one of the services the upgrade task covers."""
     check_action(actor, task, "claim")
     service = _covered_service(task, service_id)
+    # A level reached before the task began is not the task's work: the catalog's own claim.
+    check_not_before_start(task, effective_on, today, "effective_on")
     return catalog.claim_with_upload(
         session, service, actor=actor, to_level=to_level, effective_on=effective_on,
         today=today, upload=upload, upload_dir=upload_dir, max_bytes=max_bytes, note=note,

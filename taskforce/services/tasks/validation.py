@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from taskforce.models import Member, Priority, Service, Task, TaskKind, Unit, task_services
+from taskforce.services import clock
 from taskforce.services.errors import DomainError
 from taskforce.services.text import clean
 
@@ -62,6 +63,30 @@ def check_due(due_on, today, field_name="due_on"):
         raise DomainError(_("Enter the due date as dd/mm/yyyy."), field=field_name)
     if due_on < today:
         raise DomainError(_("The due date cannot be in the past."), field=field_name)
+
+
+def began_on(task, today):
+    """The day ``task`` began: the day it was assigned (its creation, in the province's time
+    zone), or None when that day is later than ``today``, the caller's day.
+
+    The service stamps a task with the ``now`` it is given, so the demo's tasks began on the
+    days of its story. A row stamped after the caller's day was made at the wall clock while
+    a demo or a test pins "today" in 2020: its start is not a day of that calendar, and no
+    date is refused for it. Never the wall clock itself.
+    """
+    if task.created_at is None:
+        return None
+    began = task.created_at.astimezone(clock.zone()).date()
+    return began if began <= today else None
+
+
+def check_not_before_start(task, day, today, field_name):
+    """Refuse a date about ``task`` (a due date asked for, a level's effective date) earlier
+    than the day the task began, saying which day that was."""
+    began = began_on(task, today)
+    if began is not None and isinstance(day, date) and day < began:
+        raise DomainError(_("This date is before the task began (%(date)s).",
+                            date=began.strftime("%d/%m/%Y")), field=field_name)
 
 
 def _active_unit(session, unit):
