@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
-from taskforce.services import kpi, kpi_cache
+from taskforce.services import kpi, kpi_cache, usage_figures
 from taskforce.services.errors import DomainError
+from taskforce.services.usage_figures import window_start
 
 PROVISION, USE = "provision", "use"
 GROUPS = ("departments", "districts", "communes")
@@ -60,25 +60,29 @@ class Result:
 class Measure:
     """A named figure, its default parameters and the queries that count it.
 
-    ``unit_query(as_of, **params)`` selects ``(unit_id, numerator, denominator)`` per unit;
-    ``series_query(points, **params)`` selects ``(month_end, numerator, denominator)`` for the
-    province at each of ``points`` (a CTE of ``month_end, window_start``);
+    ``unit_rows(session, as_of, shared, **params)`` gives ``{unit_id: (numerator,
+    denominator)}``; ``series_rows(session, ends, shared, **params)`` gives ``{month_end:
+    (numerator, denominator)}`` for the province at each of ``ends`` (a point left out has
+    no data); ``shared`` is a dict that measures computed together read their common sums
+    from (``compute_many``);
     ``data_query(**params)`` is an EXISTS saying whether the catalog holds what it needs.
+    The use-based measures read the usage through ``services.usage_figures``.
     """
 
     name: str
     label: object
     params: dict
     kind: str
-    unit_query: Callable = field(compare=False, repr=False)
-    series_query: Callable = field(compare=False, repr=False)
+    unit_rows: Callable = field(compare=False, repr=False)
+    series_rows: Callable = field(compare=False, repr=False)
     data_query: Callable = field(compare=False, repr=False)
 
     def compute(self, session, as_of, **params) -> Result:
         """The measure as of ``as_of`` for every active unit, unit group and the province."""
         checked = check_params(self.name, params)
         key = ("measure", self.name, as_of, tuple(sorted(checked.items())))
-        rows = kpi_cache.cached(session, key, lambda: _unit_rows(session, self, as_of, checked))
+        rows = kpi_cache.cached(session, key,
+                                lambda: _unit_rows(session, self, as_of, checked, {}))
         return _result(rows)
 
 
@@ -130,11 +134,6 @@ def _count(condition):
 
 def _active():
     return Service.active.is_(True), Unit.active.is_(True)
-
-
-def window_start(as_of, months):
-    """The first day of the window of ``months`` months that ends with ``as_of``'s month."""
-    return date(as_of.year, as_of.month, 1) - relativedelta(months=months - 1)
 
 
 def _in_window(column, start, end):
@@ -202,7 +201,7 @@ def _share_events(min_level, verified_only):
     ).subquery()
 
 
-def _share_series(points, *, min_level, verified_only):
+def _share_series_query(points, *, min_level, verified_only):
     events = _share_events(min_level, verified_only)
     by_day = (select(events.c.changed_on, func.sum(events.c.denominator).label("denominator"),
                      func.sum(events.c.numerator).label("numerator"))
@@ -211,6 +210,26 @@ def _share_series(points, *, min_level, verified_only):
                    func.sum(by_day.c.denominator).label("denominator"))
             .select_from(points).join(by_day, by_day.c.changed_on <= points.c.month_end)
             .group_by(points.c.month_end))
+
+
+def _share_series(session, ends, _shared, *, min_level, verified_only):
+    """At class 4 the province's series is kpi's trend (the dashboard's own, kept under the
+    same key when its months are among the trend's); other classes are counted here."""
+    if min_level == 4:
+        end = max(ends)
+        start = min(kpi.trend_start(end), window_start(min(ends), 1))
+        months = kpi.month_ends(start, end)
+        if len(months) <= kpi.MAX_TREND_POINTS and set(ends) <= set(months):
+            trend = {point.on: point for point in kpi.monthly_trend(session, start, end)}
+            found = {}
+            for day in ends:
+                point = trend[day]
+                if point.services:
+                    share = point.share_verified if verified_only else point.share_claimed
+                    found[day] = (round(share * point.services), point.services)
+            return found
+    return _series_by_sql(_share_series_query)(session, ends, _shared, min_level=min_level,
+                                               verified_only=verified_only)
 
 
 def _has_levels(**_params):
@@ -234,36 +253,6 @@ def _usage_of_active(query, condition):
     query = query.join(Service, Service.id == ServiceUsage.service_id).join(
         Unit, Unit.id == Service.unit_id).where(*_active())
     return query if condition is None else query.where(condition)
-
-
-def _dossier_units(name):
-    numerator, denominator, condition = _dossier_columns(name)
-
-    def unit_query(as_of, *, months):
-        query = select(Service.unit_id, func.sum(numerator).label("numerator"),
-                       func.sum(denominator).label("denominator")).select_from(ServiceUsage)
-        return (_usage_of_active(query, condition)
-                .where(_in_window(ServiceUsage.month, window_start(as_of, months), as_of))
-                .group_by(Service.unit_id))
-    return unit_query
-
-
-def _dossier_series(name):
-    numerator, denominator, condition = _dossier_columns(name)
-
-    def series_query(points, *, months):
-        # Each month's sums once, then each point adds up the months of its window.
-        by_month = _usage_of_active(
-            select(ServiceUsage.month, func.sum(numerator).label("numerator"),
-                   func.sum(denominator).label("denominator")).select_from(ServiceUsage),
-            condition).group_by(ServiceUsage.month).subquery()
-        return (select(points.c.month_end, func.sum(by_month.c.numerator).label("numerator"),
-                       func.sum(by_month.c.denominator).label("denominator"))
-                .select_from(points)
-                .join(by_month, _in_window(by_month.c.month, points.c.window_start,
-                                           points.c.month_end))
-                .group_by(points.c.month_end))
-    return series_query
 
 
 def _dossier_data(name):
@@ -298,28 +287,28 @@ def _effectiveness_units(as_of, *, min_level, months):
             .group_by(Service.unit_id))
 
 
-def _effectiveness_series(points, *, min_level, months):
-    spans = kpi.level_spans("verified_spans", VERIFIED)
-    covers = and_(spans.c.start <= points.c.month_end,
-                  or_(spans.c.next_on.is_(None), spans.c.next_on > points.c.month_end))
-    in_window = _in_window(ServiceUsage.month, points.c.window_start, points.c.month_end)
-    used = exists().where(ServiceUsage.service_id == spans.c.service_id, in_window,
-                          ServiceUsage.dossiers_online > 0)
-    unit_months = (select(Service.unit_id, ServiceUsage.month)
-                   .join(ServiceUsage, ServiceUsage.service_id == Service.id)
-                   .where(Service.active.is_(True)).distinct().subquery())
-    has_data = exists().where(unit_months.c.unit_id == Service.unit_id,
-                              _in_window(unit_months.c.month, points.c.window_start,
-                                         points.c.month_end))
-    query = (select(points.c.month_end, _count(used).label("numerator"),
-                    func.count(spans.c.service_id).label("denominator"))
-             .select_from(points).join(spans, covers))
-    return (_of_active(query, spans.c.service_id)
-            .where(spans.c.level >= min_level, has_data).group_by(points.c.month_end))
-
-
 def _has_usage(**_params):
     return _usage_of_active(select(ServiceUsage.id).select_from(ServiceUsage), None).exists()
+
+
+# Measures counted by one SQL statement ----------------------------------------------------------
+
+def _units_by_sql(unit_query):
+    """``unit_rows`` from a query of ``(unit_id, numerator, denominator)`` per unit."""
+    def unit_rows(session, as_of, _shared, **params):
+        return {row.unit_id: (row.numerator, row.denominator)
+                for row in session.execute(unit_query(as_of, **params))}
+    return unit_rows
+
+
+def _series_by_sql(series_query):
+    """``series_rows`` from a query of ``(month_end, numerator, denominator)`` at each point
+    of a CTE of ``month_end, window_start``."""
+    def series_rows(session, ends, _shared, **params):
+        query = series_query(_points(ends, params), **params)
+        return {_as_date(row.month_end): (row.numerator, row.denominator)
+                for row in session.execute(query)}
+    return series_rows
 
 
 # The measures -----------------------------------------------------------------------------------
@@ -328,20 +317,21 @@ MEASURES = {
     measure.name: measure for measure in (
         Measure("share_at_class", _l("Share of services at or above a class"),
                 {"min_level": 4, "verified_only": True}, PROVISION,
-                _share_units, _share_series, _has_levels),
+                _units_by_sql(_share_units), _share_series, _has_levels),
         Measure("online_dossiers", _l("Share of dossiers submitted online"),
-                {"months": 12}, USE, _dossier_units("online_dossiers"),
-                _dossier_series("online_dossiers"), _dossier_data("online_dossiers")),
+                {"months": 12}, USE, usage_figures.dossier_units("online_dossiers"),
+                usage_figures.dossier_series("online_dossiers"),
+                _dossier_data("online_dossiers")),
         Measure("paid_online", _l("Share of dossiers paid online, among services with a fee"),
-                {"months": 12}, USE, _dossier_units("paid_online"),
-                _dossier_series("paid_online"), _dossier_data("paid_online")),
+                {"months": 12}, USE, usage_figures.dossier_units("paid_online"),
+                usage_figures.dossier_series("paid_online"), _dossier_data("paid_online")),
         Measure("digitised", _l("Share of dossiers digitised"),
-                {"months": 12}, USE, _dossier_units("digitised"),
-                _dossier_series("digitised"), _dossier_data("digitised")),
+                {"months": 12}, USE, usage_figures.dossier_units("digitised"),
+                usage_figures.dossier_series("digitised"), _dossier_data("digitised")),
         Measure("effectiveness",
                 _l("Share of services at the class that received online dossiers"),
-                {"min_level": 4, "months": 3}, USE, _effectiveness_units,
-                _effectiveness_series, _has_usage),
+                {"min_level": 4, "months": 3}, USE, _units_by_sql(_effectiveness_units),
+                usage_figures.effectiveness_series, _has_usage),
     )
 }
 
@@ -355,10 +345,11 @@ def _group_of(kind):
     return "communes" if kind == UnitKind.COMMUNE else "districts"
 
 
-def _unit_rows(session, measure, as_of, params):
+def _unit_rows(session, measure, as_of, params, shared):
     """``((unit_id, kind, numerator, denominator), ...)`` of every active unit (0, 0 if none)."""
-    counted = {row.unit_id: (float(row.numerator or 0), float(row.denominator or 0))
-               for row in session.execute(measure.unit_query(as_of, **params))}
+    counted = {unit_id: (float(numerator or 0), float(denominator or 0))
+               for unit_id, (numerator, denominator)
+               in measure.unit_rows(session, as_of, shared, **params).items()}
     units = session.execute(select(Unit.id, Unit.kind).where(Unit.active.is_(True)))
     return tuple((unit_id, kind, *counted.get(unit_id, (0.0, 0.0))) for unit_id, kind in units)
 
@@ -409,15 +400,35 @@ def series(session, name, month_ends, params=None) -> list[tuple[date, Value | N
                           field="start")
     key = ("series", name, ends, tuple(sorted(checked.items())))
     return list(kpi_cache.cached(session, key,
-                                 lambda: _series_points(session, measure, ends, checked)))
+                                 lambda: _series_points(session, measure, ends, checked, {})))
 
 
-def _series_points(session, measure, ends, params):
-    query = measure.series_query(_points(ends, params), **params)
-    found = {_as_date(row.month_end): _value(float(row.numerator or 0),
-                                             float(row.denominator or 0))
-             for row in session.execute(query)}
+def _series_points(session, measure, ends, params, shared):
+    found = {_as_date(end): _value(float(numerator or 0), float(denominator or 0))
+             for end, (numerator, denominator)
+             in measure.series_rows(session, ends, shared, **params).items()}
     return tuple((end, found.get(end)) for end in ends)
+
+
+def compute_many(session, items, as_of, month_ends, with_units=True):
+    """``[(Result, series)]`` of each ``(name, params)`` of ``items`` as of ``as_of``, with its
+    province series at ``month_ends`` (ending with ``as_of``), computed together: the dossier
+    measures read the usage once between them. Nothing is kept here: the caller keeps the
+    whole (``plans``). Without ``with_units`` the Result holds the province's value alone,
+    the series' last point."""
+    ends = tuple(dict.fromkeys(month_ends))
+    if len(ends) > MAX_SERIES_POINTS:
+        raise DomainError(_("Ask for at most %(n)s months at a time.", n=MAX_SERIES_POINTS - 1),
+                          field="start")
+    shared, found = {}, []
+    for name, params in items:
+        measure = get(name)
+        checked = check_params(name, params)
+        points = list(_series_points(session, measure, ends, checked, shared))
+        result = _result(_unit_rows(session, measure, as_of, checked, shared)) if with_units \
+            else Result(overall=points[-1][1], groups={}, units={})
+        found.append((result, points))
+    return found
 
 
 def has_data(session, name, params=None) -> bool:

@@ -387,20 +387,18 @@ def _figures(session, indicators, as_of, with_units):
     under the catalog's stamp as one entry (one look at the stamp for the whole plan).
 
     The series ends with ``as_of``: its last point is the province's value, so without the
-    per-unit values the measure is not asked again (at national size each costs seconds).
+    per-unit values the measure is not asked again. The indicators are computed together
+    (``measures.compute_many``): the dossier measures read the usage once between them.
     """
     specs = tuple((item.measure, tuple(sorted((item.params or {}).items())))
                   for item in indicators)
     ends = series_ends(as_of)
 
-    def one(name, params):
-        points = measures.series(session, name, ends, dict(params))
-        result = measures.compute(session, name, as_of, dict(params)) if with_units \
-            else measures.Result(overall=points[-1][1], groups={}, units={})
-        return result, [(day, value.share if value else None) for day, value in points]
-
     def compute():
-        return tuple(one(name, params) for name, params in specs)
+        found = measures.compute_many(session, [(name, dict(params)) for name, params in specs],
+                                      as_of, ends, with_units)
+        return tuple((result, [(day, value.share if value else None) for day, value in points])
+                     for result, points in found)
     return kpi_cache.cached(session, ("plan", as_of, specs, with_units), compute)
 
 
