@@ -32,6 +32,7 @@ DOMAIN = "bench.test"
 CHUNK = 5_000
 RESERVED_DATABASES = frozenset({"postgres", "test", "template0", "template1"})
 LEADERSHIP = ("leader", "permanent_deputy", "deputy", "deputy")
+BENCH_PLAN = "BENCH-5"  # the plan of five indicators bench.run makes the default for its rows
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,10 @@ class Loader:
         """Move PostgreSQL's id sequences past the ids written, and refresh the statistics."""
         if self.is_postgresql:
             with self.engine.begin() as conn:
+                present = set(sa.inspect(conn).get_table_names())
                 for name, table in self.tables.items():
-                    if "id" in table.c and table.c.id.primary_key:
+                    # Only the tables the migrations made (a model may be ahead of them).
+                    if name in present and "id" in table.c and table.c.id.primary_key:
                         highest = conn.scalar(sa.select(sa.func.max(table.c.id))) or 0
                         conn.execute(sa.select(sa.func.setval(
                             sa.func.pg_get_serial_sequence(name, "id"), highest + 1, False)))
@@ -414,7 +417,11 @@ class DataSet:
                 ident += 1
                 total = int(self.rng.expovariate(1 / 40))
                 online = 0 if idle else round(total * self.rng.uniform(*share))
-                yield (ident, service_id, month, total, online, online // 2 if has_fee else 0)
+                # Digitised: 10-90 % of the month's dossiers, without a draw (the rows after
+                # these stay the same as before the column was written).
+                digitised = total * (1 + (service_id + month.month) % 9) // 10
+                yield (ident, service_id, month, total, online, online // 2 if has_fee else 0,
+                       digitised)
 
     # tasks
 
@@ -582,6 +589,28 @@ class DataSet:
                 yield (task.id, who, moment, None, DECISION_NOTES.get(step[1], ""), step[0],
                        step[1])
 
+    def plan_rows(self):
+        """``(plans, indicators, milestones)``: a plan of the five kinds of indicator, with
+        targets at the end of next year. It is not the default: ``bench.run`` makes it the
+        default for the rows that measure it, so the other rows stay without a plan."""
+        target_on = date(self.today.year + 1, 12, 31)
+        plans = [(1, BENCH_PLAN, "Chính quyền số: năm chỉ tiêu dịch vụ công trực tuyến",
+                  "942/QĐ-TTg", date(2021, 6, 15), date(self.today.year, 1, 1), target_on, False,
+                  self.now)]
+        indicators = [
+            (1, 1, "TOAN-TRINH", "Tỷ lệ dịch vụ công trực tuyến toàn trình", "share_at_class",
+             {"min_level": 4, "verified_only": True}, 0),
+            (2, 1, "HS-TRUC-TUYEN", "Tỷ lệ hồ sơ nộp trực tuyến", "online_dossiers",
+             {"months": 12}, 1),
+            (3, 1, "THANH-TOAN", "Tỷ lệ hồ sơ thanh toán trực tuyến", "paid_online",
+             {"months": 12}, 2),
+            (4, 1, "SO-HOA", "Tỷ lệ hồ sơ được số hóa", "digitised", {"months": 12}, 3),
+            (5, 1, "HIEU-QUA", "Tỷ lệ dịch vụ toàn trình có phát sinh hồ sơ trực tuyến",
+             "effectiveness", {"min_level": 4, "months": 3}, 4),
+        ]
+        milestones = [(n, n, 0.8, target_on) for n in range(1, 6)]
+        return plans, indicators, milestones
+
     def settings_rows(self):
         return [("target_share", 0.3, None, self.now),
                 ("target_on", (self.today + timedelta(days=45)).isoformat(), None, self.now)]
@@ -606,7 +635,11 @@ COLUMNS = {
                       "verified_at", "return_reason", "evidence_note", "prerequisites",
                       "evidence_id"),
     "service_usage": ("id", "service_id", "month", "dossiers_total", "dossiers_online",
-                      "dossiers_paid_online"),
+                      "dossiers_paid_online", "dossiers_digitised"),
+    "plans": ("id", "code", "name", "basis_number", "basis_date", "starts_on", "ends_on",
+              "is_default", "created_at"),
+    "plan_indicators": ("id", "plan_id", "code", "name", "measure", "params", "position"),
+    "plan_milestones": ("id", "indicator_id", "target_value", "target_on"),
     "tasks": ("id", "kind", "title", "description", "unit_id", "assignee_id", "follower_id",
               "due_on", "original_due_on", "priority", "status", "progress", "doc_number",
               "doc_date", "doc_title", "created_by_id", "created_at", "updated_at",
@@ -642,6 +675,9 @@ def fill(engine, size_name, *, seed=SEED, today=TODAY):
     loader.load("extension_requests", COLUMNS["extension_requests"], extensions, copy=True)
     loader.load("status_updates", COLUMNS["status_updates"], data.status_update_rows(),
                 copy=True)
+    for name, rows in zip(("plans", "plan_indicators", "plan_milestones"), data.plan_rows(),
+                          strict=True):
+        loader.load(name, COLUMNS[name], rows)
     loader.load("settings", COLUMNS["settings"], data.settings_rows())
     loader.finish()
     # Statistics for the planners, as autovacuum (PostgreSQL) would gather them soon after.

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.generate import DOMAIN, PASSWORD, TODAY, engine_url
+from bench.generate import BENCH_PLAN, DOMAIN, PASSWORD, TODAY, engine_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -65,10 +65,14 @@ TARGETS = {
     "import_app": [("sqlite", "peer", 600)],
     "import_app_memory": [("sqlite", "peer", 70)],
     "dashboard_changed": [("postgresql", "national", 250)],
+    "dashboard_plan": [("sqlite", "province", 50), ("postgresql", "national", 250)],
+    "dashboard_plan_changed": [("postgresql", "national", 250)],
 }
 LABELS = {
     "dashboard": "Dashboard",
     "dashboard_changed": "Dashboard, first after a change",
+    "dashboard_plan": "Dashboard with the default plan (five indicators)",
+    "dashboard_plan_changed": "Dashboard with the default plan, first after a change",
     "chart_trend": "Dashboard trend chart (SVG)",
     "chart_units": "Dashboard units chart (SVG)",
     "tasks_unit_overdue": "Task list, one unit, overdue",
@@ -276,6 +280,66 @@ def touch_stamp(engine):
         kpi_cache.new_stamp(conn)
 
 
+def make_default(engine, plan_ids):
+    """Make the plans of ``plan_ids`` the default ones (none: no default plan)."""
+    plans = sa.table("plans", sa.column("id"), sa.column("is_default"))
+    with engine.begin() as conn:
+        conn.execute(sa.update(plans).values(is_default=plans.c.id.in_(plan_ids or [0])))
+
+
+@contextmanager
+def bench_plan_default(engine):
+    """The benchmark's plan of five indicators made the default while the block runs (the
+    other rows are measured without a plan, as before it), then the defaults as they were.
+    Yields False when the data has no such plan (generated before it was added)."""
+    plans = sa.table("plans", sa.column("id"), sa.column("code"), sa.column("is_default"))
+    with engine.connect() as conn:
+        plan_id = conn.scalar(sa.select(plans.c.id).where(plans.c.code == BENCH_PLAN))
+        before = conn.scalars(sa.select(plans.c.id).where(plans.c.is_default)).all()
+    if plan_id is None:
+        yield False
+        return
+    make_default(engine, [plan_id])
+    try:
+        yield True
+    finally:
+        make_default(engine, before)
+
+
+def time_changed(browser, engine, meter, key, path):
+    """The first request after a change, ``CHANGED_REPEAT`` times: the stamp replaced first."""
+    results = {"path": path, "note": "the catalog's stamp replaced first"}
+    samples = []
+    with meter.measure(results, CHANGED_REPEAT):
+        for _ in range(CHANGED_REPEAT):
+            touch_stamp(engine)
+            samples.append(browser._timed(path))
+    results.update(summary(samples))
+    print(f"  {LABELS[key]:<32} median {results['median']:8.1f} ms   "
+          f"p95 {results['p95']:8.1f} ms", flush=True)
+    return results
+
+
+def measure_plan_pages(browser, engine, meter, warmup, repeat):
+    """The dashboard with the benchmark's default plan: kept figures, then after a change."""
+    results = {}
+    with bench_plan_default(engine) as present:
+        if not present:
+            print("  (no benchmark plan in this data: generate it again to measure the plan)")
+            return results
+        key = "dashboard_plan"
+        results[key] = {"path": "/dashboard"}
+        browser.time("/dashboard", warmup, 0)
+        with meter.measure(results[key], repeat):
+            results[key].update(browser.time("/dashboard", 0, repeat))
+        print(f"  {LABELS[key]:<32} median {results[key]['median']:8.1f} ms   "
+              f"p95 {results[key]['p95']:8.1f} ms   CPU/request app "
+              f"{results[key]['cpu_app']} ms, db {results[key]['cpu_db']} ms", flush=True)
+        results["dashboard_plan_changed"] = time_changed(
+            browser, engine, meter, "dashboard_plan_changed", "/dashboard")
+    return results
+
+
 def measure_pages(database_url, today, warmup, repeat, engine, size):
     """Median and p95 of every page, and the worker's peak memory afterwards."""
     unit_id = choose(engine, today)
@@ -322,6 +386,8 @@ def measure_pages(database_url, today, warmup, repeat, engine, size):
               f"p95 {results[key]['p95']:8.1f} ms", flush=True)
         results["worker_memory"] = {"value": worker_memory_mb(process.pid)}
         results["worker_rss"] = {"value": worker_memory_mb(process.pid, "VmRSS")}
+        # After the memory readings, which stay those of the pages without a plan.
+        results.update(measure_plan_pages(browsers[LEADER], engine, meter, warmup, repeat))
     for key in ("worker_memory", "worker_rss"):
         print(f"  {LABELS[key]:<32} {results[key]['value']} MB")
     return results
