@@ -127,6 +127,9 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     # Requests a minute (or any Flask-Limiter limit) per API token, over all /api/v1.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    # Mount the JSON API with the application rather than at its first request under /api/v1
+    # (a worker that serves only pages then never loads it; see taskforce/api/__init__.py).
+    API_AT_START = env_bool("API_AT_START", False)
     RATELIMIT_HEADERS_ENABLED = False
     # How many proxies in front of the app set X-Forwarded-For (0: none, trust nothing).
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
@@ -148,6 +151,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     SCHEDULER_ENABLED = False
     WTF_CSRF_ENABLED = False
+    # The tests read the whole route table, the API's addresses among them.
+    API_AT_START = True
 
 
 class ProductionConfig(Config):

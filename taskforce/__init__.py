@@ -224,10 +224,9 @@ def register_request_hooks(app):
 
 
 def register_commands(app):
-    from taskforce.cli import COMMANDS
+    from taskforce import cli
 
-    for command in COMMANDS:
-        app.cli.add_command(command)
+    cli.register(app.cli)
 
 
 def register_scheduler(app):

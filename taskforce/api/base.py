@@ -16,13 +16,13 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
 from taskforce import permissions
+from taskforce.api import PREFIX
 from taskforce.extensions import csrf, db, limiter
 from taskforce.services import clock
 from taskforce.services import tokens as token_service
 from taskforce.services.errors import NotFound, PermissionDenied
 from taskforce.web.submit import attempt
 
-PREFIX = "/api/v1"
 PROBLEM = "application/problem+json"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_PER_PAGE = 200
