@@ -16,7 +16,6 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-import olefile
 from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, object_session
@@ -123,6 +122,8 @@ def _zip_kind(data):
 
 
 def _ole_kind(data):
+    import olefile  # imported by the upload that needs it, not by every process
+
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             is_word = ole.exists(_OLE_WORD)
