@@ -129,10 +129,12 @@ def counted_unit(as_of):
     return Service.unit_id if as_of is None else unit_map.unit_of_service(as_of)
 
 
-def figures_query(as_of, units=None):
-    """Each unit's counts (``COUNTS``) as of ``as_of``; ``units``, ids, limits it to those."""
+def figures_query(as_of, units=None, services=None):
+    """Each unit's counts (``COUNTS``) as of ``as_of``; ``units``, ids, limits it to those,
+    and ``services``, their services' ids if known, lets it read only their history."""
     unit = counted_unit(as_of)
-    services = None if units is None else select(Service.id).where(unit.in_(units))
+    if services is None and units is not None:
+        services = select(Service.id).where(unit.in_(units))
     verified = levels_as_of(as_of, [ClaimStatus.VERIFIED], services)
     claimed = levels_as_of(as_of, [ClaimStatus.VERIFIED, ClaimStatus.PENDING], services)
     window_start = date(as_of.year, as_of.month, 1) - relativedelta(months=2)
@@ -160,7 +162,7 @@ def figures_query(as_of, units=None):
         .outerjoin(claimed, claimed.c.service_id == Service.id)
         .outerjoin(used, used.c.service_id == Service.id)
         .where(Service.active.is_(True), unit_map.unit_exists(as_of),
-               *_among(Service.id, services))
+               *_among(Service.id, services), *_among(unit, units))
         .group_by(unit)
     )
 

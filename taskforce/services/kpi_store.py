@@ -36,6 +36,7 @@ from sqlalchemy import (
     inspect,
     literal,
     null,
+    or_,
     select,
     union_all,
     update,
@@ -55,9 +56,13 @@ MONTHS_AHEAD = 2
 MARKS = "taskforce.kpi_store.marks"
 # More units than this changed at once: every unit's rows are written again.
 MAX_LISTED_UNITS = 500
+# At most this many services' ids in a statement (each is bound four times).
+MAX_LISTED_SERVICES = 5000
 CHUNK = 500
 COUNTS = ("services", "level3", "level4", "level4_verified", "effective4")
 CLAIMED = (ClaimStatus.VERIFIED, ClaimStatus.PENDING)
+# A unit's attributes that decide whether, and when, its services count.
+UNIT_LIFE = ("active", "started_on", "ended_on")
 
 
 @dataclass
@@ -92,20 +97,6 @@ def months(first, last):
         ends.append(current)
         current = month_end(current + timedelta(days=1))
     return ends
-
-
-def counted_units(connection, service_ids):
-    """``{service_id: unit_id}``: the unit each service's figures count for.
-
-    With ``kpi.counted_unit``, the one place that says which unit a service belongs to.
-    """
-    found = {}
-    ids = sorted(service_ids)
-    for start in range(0, len(ids), CHUNK):
-        found.update(connection.execute(
-            select(Service.id, Service.unit_id)
-            .where(Service.id.in_(ids[start:start + CHUNK]))).tuples().all())
-    return found
 
 
 # Noting the changes (kpi_cache's session events) ------------------------------------------
@@ -145,8 +136,12 @@ def note_flush(session):
                 for unit_id in _values(obj, "unit_id"):
                     _marks(session).add("units", unit_id, None)
         elif isinstance(obj, Unit) and obj not in session.new and (
-                obj in session.deleted or _changed(obj, "active")):
+                obj in session.deleted or any(_changed(obj, name) for name in UNIT_LIFE)):
             _marks(session).add("units", obj.id, None)
+        elif getattr(obj, "__tablename__", None) == "service_units":
+            # A service's unit from a date (a reorganisation): every month of both units.
+            for unit_id in _values(obj, "unit_id"):
+                _marks(session).add("units", unit_id, None)
 
 
 def note_statement(state, table):
@@ -232,17 +227,41 @@ def _store_claimed(connection, service_ids=None):
                            .values(claimed_level=latest))
 
 
-def _write_month(connection, month, units=None):
-    """Write again the rows of ``month`` (of ``units`` only, or of every unit)."""
+def _write_month(connection, month, units=None, services=None):
+    """Write again the rows of ``month`` (of ``units`` only, whose services' ids are
+    ``services`` when known, or of every unit)."""
     from taskforce.services import kpi
 
     connection.execute(delete(MonthFigures).where(
         MonthFigures.month_end == month,
         *(() if units is None else (MonthFigures.unit_id.in_(units),))))
-    figures = kpi.figures_query(month, units).subquery()
+    figures = kpi.figures_query(month, units, services).subquery()
     connection.execute(insert(MonthFigures).from_select(
         ["month_end", "unit_id", *COUNTS],
         select(literal(month, Date), figures.c.unit_id, *(figures.c[key] for key in COUNTS))))
+
+
+def _units_over(connection, service_ids, ends):
+    """The units ``service_ids`` counted for at any of the month ends ``ends``."""
+    from taskforce.services import kpi
+
+    found, ids = set(), sorted(service_ids)
+    for start in range(0, len(ids), CHUNK):
+        for row in connection.execute(
+                select(*(kpi.counted_unit(end) for end in ends))
+                .where(Service.id.in_(ids[start:start + CHUNK]))):
+            found.update(row)
+    return found
+
+
+def _services_of(connection, units, ends):
+    """The ids of the services that counted for ``units`` at any of ``ends``, written out so
+    that the history is read by its service indexes; None when there are too many."""
+    from taskforce.services import kpi
+
+    ids = connection.execute(select(Service.id).where(
+        or_(*(kpi.counted_unit(end).in_(units) for end in ends)))).scalars().all()
+    return ids if len(ids) <= MAX_LISTED_SERVICES else None
 
 
 def _first_change(connection):
@@ -257,30 +276,23 @@ def refresh(connection, marks, today):
         return
     if marks.services:
         _store_claimed(connection, marks.services)
-    units = dict(marks.units)
-    for service_id, unit_id in counted_units(connection, marks.services).items():
-        day = marks.services[service_id]
-        if unit_id not in units:
-            units[unit_id] = day
-        elif units[unit_id] is not None:
-            units[unit_id] = None if day is None else min(units[unit_id], day)
-    latest = max([day for day in units.values() if day is not None], default=today)
+    days = [*marks.units.values(), *marks.services.values()]
+    latest = max([day for day in days if day is not None], default=today)
     last = max(stored_through, horizon(today), month_end(latest))
     for month in months(stored_through + timedelta(days=1), last):
         _write_month(connection, month, None)
-    if not units:
+    first = _first_change(connection) if None in days else min(days, default=None)
+    ends = months(first, stored_through) if first is not None else []
+    if not ends:
         return
-    listed = None if len(units) > MAX_LISTED_UNITS else sorted(units)
-    everything = [unit_id for unit_id, day in units.items() if day is None]
+    units = set(marks.units) | _units_over(connection, marks.services, ends)
+    everything = [unit_id for unit_id, day in marks.units.items() if day is None]
     if everything:
         connection.execute(delete(MonthFigures).where(MonthFigures.unit_id.in_(everything)))
-        first = _first_change(connection)
-    else:
-        first = min(units.values())
-    if first is None:
-        return
-    for month in months(first, stored_through):
-        _write_month(connection, month, listed)
+    listed = None if len(units) > MAX_LISTED_UNITS else sorted(units)
+    services = None if listed is None else _services_of(connection, listed, ends)
+    for month in ends:
+        _write_month(connection, month, listed, services)
 
 
 def rebuild(connection, today):
