@@ -5,6 +5,7 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -59,6 +60,13 @@ def units(app):
     commune = factories.unit(name="Xã Phú Thượng", code="H55.300", kind=UnitKind.COMMUNE)
     db.session.commit()
     return justice, health, commune
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """The messages as written in the code (the catalog has them in Vietnamese too)."""
+    with force_locale("en"):
+        yield
 
 
 def rows_count():
@@ -192,3 +200,20 @@ def test_periods(app, text, kind, start):
 def test_bad_periods_are_refused(app, text):
     with pytest.raises(DomainError, match="Write the period"):
         scorecard.parse_period(text)
+
+
+@pytest.mark.parametrize("item, expected", [
+    (record("Sở Mới", "H" * 41, (16, 19, 10, 8, 18, 17)), "at most 40 characters"),
+    (record("Sở Tư pháp", "H55.01", (16, 19, 10, 8, 18, 17), rank=0), "ROW_STT must be a rank"),
+    (record("Sở Tư pháp", "H55.01", (16, 19, 10, 8, 18, 17), rank=10**12),
+     "ROW_STT must be a rank"),
+    (record("Sở Tư pháp", "H55.01", (16, 19, 10, 8, 18, 17)) | {"CKMB": "-1"}, "from 0 to 100"),
+    (record("Sở Tư pháp", "H55.01", (16, 19, 10, 8, 18, 17)) | {"CKMB": True}, "from 0 to 100"),
+])
+def test_more_bad_rows_are_refused_with_nothing_written(units, item, expected):
+    plan = scorecard.import_scorecard(db.session, json.dumps([item]).encode(), "t.json",
+                                      OCTOBER, create_units=True, actor=None, now=NOW)
+    assert any(expected in message for _w, message in plan.errors), plan.errors
+    assert rows_count() == 0
+    assert db.session.scalar(select(func.count()).select_from(Unit).where(
+        Unit.name == "Sở Mới")) == 0

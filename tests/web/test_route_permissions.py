@@ -137,6 +137,7 @@ ROUTES = {
     "scorecard.index": ("GET", "/scorecard", EVERYONE),
     "scorecard.upload": ("GET", "/scorecard/import", {"admin", "leader"}),
     "scorecard.confirm": ("POST", "/scorecard/import/confirm", {"admin", "leader"}),
+    "scorecard.yardstick": ("GET", "/scorecard/settings", {"admin"}),
     "scorecard.weakest_task": ("GET", "/scorecard/{score_table}/units/{unit}/task", {"leader"}),
 }
 

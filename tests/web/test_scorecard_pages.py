@@ -182,3 +182,24 @@ def test_a_review_keeps_its_scorecard_section_when_the_scores_change(client, log
     assert "Sở Tư pháp 88.50 Under 90" in lines[0] and "Sở Y tế 69.00 Under 80" in lines[1]
     db.session.expire_all()
     assert db.session.get(Review, review.id).snapshot["scorecard"] == section
+
+
+def test_the_thresholds_and_maxima_are_settings_checked_before_saving(client, login_as, world):
+    login_as("admin", locale="en")
+    form = {"low": "70", "high": "85", "ckmb": "18", "tdgq": "20", "clgq": "12", "tttt": "10",
+            "mdsh": "22", "mdhl": "18"}
+    bad = client.post("/scorecard/settings", data=form | {"mdhl": "20"}).get_data(as_text=True)
+    assert "must add up to 100 (they add up to 102" in bad
+    bad = client.post("/scorecard/settings", data=form | {"low": "95"}).get_data(as_text=True)
+    assert "must be below the second" in bad
+    bad = client.post("/scorecard/settings", data=form | {"high": "120"}).get_data(as_text=True)
+    assert "from 0 to 100" in bad
+    db.session.rollback()
+    assert scorecard.thresholds(db.session) == (80, 90)
+    assert client.post("/scorecard/settings", data=form).status_code == 302
+    db.session.rollback()
+    assert scorecard.thresholds(db.session) == (70, 85)
+    html = client.get("/scorecard?period=2025-10").get_data(as_text=True)
+    lines = rows_of(html, "scorecard-units")
+    assert "Under 70" in lines[2] and "Sở Y tế" in lines[2]
+    assert "Under" not in lines[1]  # 88.50 is above 85 now

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from taskforce.models import ScoreRow, TaskKind
 from taskforce.services import tasks
 from taskforce.services.errors import DomainError
-from taskforce.services.scorecard.pages import board, group_label
+from taskforce.services.scorecard.limits import group_label
+from taskforce.services.scorecard.pages import board
 from taskforce.services.scorecard.periods import of_table
 
 # The time a unit gets to raise a group: about a month, before the next table.

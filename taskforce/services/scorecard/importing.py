@@ -23,6 +23,7 @@ from taskforce.services.text import fold
 # The sum of the groups may differ from the total by the portal's rounding, no more.
 TOLERANCE = 0.02
 PROVINCE = "1"
+CODE_MAX = 40
 # LOAI_COQUAN (or CAPDONVIID): the kind of unit a new unit of the table gets.
 KINDS = {"2": UnitKind.DEPARTMENT, "3": UnitKind.COMMUNE}
 
@@ -145,6 +146,9 @@ def plan_scorecard(session, data, filename, period, *, create_units=False):
                                     name=parsed["name"], code=parsed["code"] or "-"))
             elif entry.is_new_unit and not parsed["code"]:
                 plan.error(where, _("A new unit needs its code (MA_COQUAN)."))
+            elif entry.is_new_unit and len(parsed["code"]) > CODE_MAX:
+                plan.error(where, _("A unit's code has at most %(count)s characters.",
+                                    count=CODE_MAX))
             plan.entries.append(entry)
     plan.replaces = session.scalar(select(ScoreTable).where(
         ScoreTable.period_kind == period.kind, ScoreTable.period_start == period.start))
@@ -154,8 +158,8 @@ def plan_scorecard(session, data, filename, period, *, create_units=False):
 def _create_unit(session, entry, actor):
     values = entry.values
     kind = KINDS.get(values["unit_type"]) or KINDS.get(values["tier_id"]) or UnitKind.OTHER
-    draft = units.UnitDraft(code=values["code"], name=plain_name(values["name"]) or
-                            values["code"], kind=kind)
+    draft = units.UnitDraft(code=values["code"], name=(plain_name(values["name"]) or
+                                                      values["code"])[:200], kind=kind)
     try:
         return units.create_unit(session, draft, actor=actor)
     except DomainError as error:

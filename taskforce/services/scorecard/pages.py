@@ -2,43 +2,13 @@
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from taskforce.models import ScoreRow, ScoreTable
-from taskforce.models.enums import N_
 from taskforce.models.scorecard import GROUPS
-from taskforce.services import settings
+from taskforce.services.scorecard.limits import group_label, maxima, thresholds
 from taskforce.services.scorecard.periods import of_table
-
-# The published weights of Decision 766/QĐ-TTg. BACKGROUND gives CLGQ and TTTT together (22):
-# the decision's 12 for online service provision and 10 for online payment.
-DEFAULT_MAXIMA = {"CKMB": 18, "TDGQ": 20, "CLGQ": 12, "TTTT": 10, "MDSH": 22, "MDHL": 18}
-DEFAULT_THRESHOLDS = (80, 90)
-GROUP_WORDS = {
-    "CKMB": N_("Publicity and transparency"), "TDGQ": N_("Progress and results of handling"),
-    "CLGQ": N_("Online service provision"), "TTTT": N_("Online payment"),
-    "MDSH": N_("Digitisation of dossiers"), "MDHL": N_("Satisfaction"),
-}
-
-
-def group_label(group):
-    """A group's name in the request's language."""
-    return _(GROUP_WORDS[group])
-
-
-def maxima(session):
-    """{group: its maximum}: the setting ``scorecard_maxima``, else the published weights."""
-    stored = settings.get(session, "scorecard_maxima") or {}
-    return {group: float(stored.get(group, DEFAULT_MAXIMA[group])) for group in GROUPS}
-
-
-def thresholds(session):
-    """(low, high): units under these totals are chased (setting ``scorecard_thresholds``)."""
-    stored = settings.get(session, "scorecard_thresholds") or DEFAULT_THRESHOLDS
-    low, high = sorted(float(value) for value in stored)
-    return low, high
 
 
 @dataclass

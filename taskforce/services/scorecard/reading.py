@@ -34,6 +34,8 @@ COLUMNS = Columns(HEADERS, anchor="total", labels={key: key.upper() for key in H
                  "CKMB, TDGQ, CLGQ, TTTT, MDSH, MDHL and TONG_SCORE."))
 # The largest JSON file read, as for spreadsheets.
 MAX_JSON_ITEMS = 20_000
+# Well above the number of units in the country; keeps a typo out of an integer column.
+MAX_RANK = 1_000_000
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 # "Sở Tư pháp - tỉnh Thái Nguyên", "Xã A - Thành phố Huế": the name without the province.
 _SUFFIX = re.compile(r"\s*[-–—]\s*(?:tinh|thanh pho|tp\.?)\s.*$")
@@ -111,8 +113,9 @@ def parse_rank(value):
     if text(value) == "":
         return None
     rank = spreadsheets.parse_count(value, label="ROW_STT")
-    if rank < 1:
-        raise CellError(_("ROW_STT must be a rank from 1, not \"%(value)s\".", value=rank))
+    if not 1 <= rank <= MAX_RANK:
+        raise CellError(_("ROW_STT must be a rank from 1 to %(max)s, not \"%(value)s\".",
+                          max=MAX_RANK, value=rank))
     return rank
 
 

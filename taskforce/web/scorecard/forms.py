@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, StringField, SubmitField
+from wtforms import BooleanField, FloatField, HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from taskforce.services.scorecard import GROUPS, Yardstick
 from taskforce.web.forms import BaseForm
 
 # The name a previewed file is kept under: random hex and the uploaded file's extension.
@@ -33,3 +34,20 @@ class ConfirmForm(BaseForm):
 
 class TaskForm(BaseForm):
     submit = SubmitField(_l("Create the task"))
+
+
+class YardstickForm(BaseForm):
+    low = FloatField(_l("First threshold (points)"))
+    high = FloatField(_l("Second threshold (points)"))
+    ckmb = FloatField("CKMB")
+    tdgq = FloatField("TDGQ")
+    clgq = FloatField("CLGQ")
+    tttt = FloatField("TTTT")
+    mdsh = FloatField("MDSH")
+    mdhl = FloatField("MDHL")
+    submit = SubmitField(_l("Save"))
+
+    def yardstick(self):
+        """The typed values as the service takes them."""
+        return Yardstick(low=self.low.data, high=self.high.data, maxima={
+            group: getattr(self, group.lower()).data for group in GROUPS})

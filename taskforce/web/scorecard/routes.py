@@ -14,7 +14,13 @@ from taskforce.models import ScoreTable, Unit
 from taskforce.permissions import get_or_404, require
 from taskforce.services import clock, scorecard, spreadsheets
 from taskforce.web.scorecard import bp
-from taskforce.web.scorecard.forms import STORED_NAME, ConfirmForm, TaskForm, UploadForm
+from taskforce.web.scorecard.forms import (
+    STORED_NAME,
+    ConfirmForm,
+    TaskForm,
+    UploadForm,
+    YardstickForm,
+)
 from taskforce.web.submit import attempt, submit
 from taskforce.web.utils import page_of_list
 
@@ -138,3 +144,17 @@ def weakest_task(table_id, unit_id):
         abort(404)
     return render_template("scorecard/task.html", draft=drafted.value, table=table, unit=unit,
                            period=scorecard.of_table(table), form=form)
+
+
+@bp.route("/scorecard/settings", methods=["GET", "POST"])
+@require("settings.manage")
+def yardstick():
+    low, high = scorecard.thresholds(db.session)
+    form = YardstickForm(data={"low": low, "high": high, **{
+        group.lower(): value for group, value in scorecard.maxima(db.session).items()}})
+    saved = submit(lambda: scorecard.save_yardstick(db.session, form.yardstick(),
+                                                    actor=current_user, now=clock.now()),
+                   _("The scorecard's thresholds and group maxima have been saved."), form=form)
+    if saved.ok:
+        return redirect(url_for("scorecard.index"))
+    return render_template("scorecard/settings.html", form=form, label=scorecard.group_label)
