@@ -69,6 +69,9 @@ class Config:
     MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
     MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
     MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)
+    # Reminders and digests due on a day off (the reminder policy keeping to working days) wait
+    # for the next working day's morning; 0 sends them whatever the day.
+    MAIL_HOLD_ON_DAYS_OFF = env_bool("MAIL_HOLD_ON_DAYS_OFF", True)
     # A message left 'sending' this long (the process died) is put back in the queue.
     MAIL_SENDING_TIMEOUT = env_int("MAIL_SENDING_TIMEOUT", 600)
 
@@ -151,6 +154,9 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     SCHEDULER_ENABLED = False
     WTF_CSRF_ENABLED = False
+    # The tests deliver at the wall clock, whatever the weekday; the hold on days off is tested
+    # with it turned on (tests/test_workday_delivery.py).
+    MAIL_HOLD_ON_DAYS_OFF = False
     # The tests read the whole route table, the API's addresses among them.
     API_AT_START = True
 

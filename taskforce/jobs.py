@@ -50,7 +50,8 @@ def deliver_job(app, *, now=None):
 
     with app.app_context():
         result = delivery.deliver_pending(db.session, now=now or clock.now(),
-                                          transport=transports.transport_for(app.config))
+                                          transport=transports.transport_for(app.config),
+                                          today=None if now else clock.today())
         db.session.commit()
         webhooks.deliver(db.session, now=now or clock.now())
         return result

@@ -33,14 +33,18 @@ def _plan(today):
                  messages=summary.messages, digests=digests))
 
 
-def _send(batch_size):
+def _send(batch_size, today=None):
     transport = transports.transport_for(current_app.config)
     summary = delivery.deliver_pending(db.session, now=clock.now(), transport=transport,
-                                       batch_size=batch_size)
+                                       batch_size=batch_size,
+                                       today=today.date() if today else clock.today())
     click.echo(_("%(transport)s: %(sent)s sent, %(retrying)s to retry, %(failed)s failed, "
                  "%(recovered)s recovered after an interruption.",
                  transport=transport.describe(), sent=summary.sent, retrying=summary.retrying,
                  failed=summary.failed, recovered=summary.recovered))
+    if summary.held:
+        click.echo(_("%(count)s reminder(s) and digest(s) wait for the next working day's "
+                     "morning.", count=summary.held))
     hooks = webhooks.deliver(db.session, now=clock.now())
     if hooks.sent or hooks.retrying or hooks.failed or hooks.recovered:
         click.echo(_("Webhooks: %(sent)s sent, %(retrying)s to retry, %(failed)s failed, "
@@ -87,4 +91,4 @@ def send(batch_size):
 def run(today, batch_size):
     """Plan the reminders due by today, then send the outbox: one process for cron or a timer."""
     _plan(today)
-    _send(batch_size)
+    _send(batch_size, today)

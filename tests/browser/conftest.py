@@ -48,7 +48,10 @@ class Server:
         self.env = {**os.environ, "TASKFORCE_INSTANCE": str(tmp), "SCHEDULER_ENABLED": "0",
                     "DATABASE_URL": f"sqlite:///{tmp / 'browser.db'}",
                     "BASE_URL": self.url, "SECRET_KEY": "browser-tests-secret",
-                    "FLASK_DEBUG": "0", "CLASS_SWITCH_ON": "2022-08-01"}
+                    "FLASK_DEBUG": "0", "CLASS_SWITCH_ON": "2022-08-01",
+                    # The journeys plan reminders for a working day and send them at the
+                    # wall clock, whatever the weekday the tests run on.
+                    "MAIL_HOLD_ON_DAYS_OFF": "0"}
         self.env.pop("TEST_DATABASE_URL", None)
         self.process = None
 

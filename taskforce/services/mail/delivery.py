@@ -14,22 +14,37 @@ that matches fewer rows than the pass holds ends the pass. A sender paused past 
 remains cannot be closed over SMTP: a sender stopped between the server's acceptance and
 its commit leaves a message that the next pass sends again, with the same Message-ID; that
 message is marked ``possibly_duplicate`` ("possibly sent twice" on the outbox page).
+
+On a weekend or a public holiday, when reminders keep to working days (the settings), the
+reminders and digests due (queued before, or retried) are held until the next working day's
+morning: their next try is set to it, and the pass sends the rest.
 """
 
 import secrets
 import smtplib
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as day_time
 
 from flask import current_app
 from sqlalchemy import case, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from taskforce.models import DeliveryAttempt, OutboxMessage, OutboxState
+from taskforce.services import settings, workdays
+from taskforce.services.clock import zone as province_zone
 from taskforce.services.mail.outbox import build_message
+from taskforce.services.mail.workflow import DIGEST_KIND
+from taskforce.services.reminders import MAIL_KIND as REMINDER_KIND
 from taskforce.services.webhook_events import KIND as WEBHOOK_KIND
 
+# The kinds held on a day off: the deadline reminders and the daily digests, which speak of
+# the working day. Not the workflow's e-mails (urgent, or wanted at once by the address's own
+# choice), nor reviews (their own schedule), an administrator's alert or the webhooks.
+HELD_ON_DAYS_OFF = (REMINDER_KIND, DIGEST_KIND)
+# When held messages go out on the next working day, at the province's time.
+WORKDAY_MORNING = day_time(7, 30)
 MAX_ERROR_LENGTH = 2000
 INTERRUPTED = "interrupted: the sending process stopped before recording the outcome"
 # Messages claimed at a time: fewer statements per message, while a process that dies
@@ -53,6 +68,7 @@ class DeliverySummary:
     recovered: int = 0
     taken_over: int = 0  # held by this pass, then taken by another one: left to it, not sent
     stopped: str | None = None
+    held: int = 0  # reminders and digests held until the next working day's morning
 
 
 class _Clock:
@@ -93,6 +109,35 @@ def recover_stuck(session, *, now):
                                     error=INTERRUPTED) for ident in ids)
     session.flush()
     return len(ids)
+
+
+def next_workday_morning(session, day):
+    """The moment held messages go out: WORKDAY_MORNING of the first working day after
+    ``day``, in the province's time zone, as UTC."""
+    following = workdays.calendar(session).add(day, 1)
+    return datetime.combine(following, WORKDAY_MORNING, tzinfo=province_zone()).astimezone(UTC)
+
+
+def hold_on_day_off(session, *, now, today=None):
+    """On a day off, when reminders keep to working days, set the next try of the reminders
+    and digests due before the next working day's morning to that morning; how many.
+
+    ``today`` is the caller's day (the local date of ``now`` when not given). The
+    configuration's MAIL_HOLD_ON_DAYS_OFF turns it off.
+    """
+    if not current_app.config.get("MAIL_HOLD_ON_DAYS_OFF", True):
+        return 0
+    day = today or now.astimezone(province_zone()).date()
+    if not settings.reminder_policy(session).workdays_only \
+            or workdays.calendar(session).is_workday(day):
+        return 0
+    morning = next_workday_morning(session, day)
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == OutboxState.PENDING,
+               OutboxMessage.kind.in_(HELD_ON_DAYS_OFF), OutboxMessage.next_attempt_at < morning)
+        .values(next_attempt_at=morning)
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def _of_channel(channel):
@@ -214,17 +259,20 @@ def _release(session, held, *, now):
                                    len(held))
 
 
-def deliver_pending(session, *, now, transport, batch_size=None):
+def deliver_pending(session, *, now, transport, batch_size=None, today=None):
     """Send every due message, ``batch_size`` per connection; commits after each one.
 
     The transport's ``channel`` says which messages it sends (the webhook transport its
-    deliveries, each built by its ``build``); e-mail by default.
+    deliveries, each built by its ``build``); e-mail by default, whose reminders and digests
+    wait on a day off (``today``, else the local date of ``now``) for the next working day.
     """
     batch_size = batch_size or current_app.config["MAIL_BATCH_SIZE"]
     channel = getattr(transport, "channel", None)
     build = getattr(transport, "build", build_message)
     clock = _Clock(now)
     summary = DeliverySummary(recovered=recover_stuck(session, now=clock()))
+    if channel != WEBHOOK_KIND:
+        summary.held = hold_on_day_off(session, now=clock(), today=today)
     session.commit()
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     connection, on_connection = None, 0
