@@ -19,7 +19,7 @@ from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, uni
 from sqlalchemy.orm import aliased
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
-from taskforce.services import kpi, kpi_cache, usage_figures
+from taskforce.services import kpi, kpi_cache, unit_map, usage_figures
 from taskforce.services.errors import DomainError
 from taskforce.services.usage_figures import window_start
 
@@ -136,6 +136,11 @@ def _active():
     return Service.active.is_(True), Unit.active.is_(True)
 
 
+def _existing(as_of):
+    """``_active`` as of a date: the units of that day (``unit_map``)."""
+    return Service.active.is_(True), unit_map.unit_exists(as_of)
+
+
 def _in_window(column, start, end):
     return and_(column >= start, column <= end)
 
@@ -146,8 +151,9 @@ def _share_units(as_of, *, min_level, verified_only):
     # The same statement as kpi's figures: a service counts once it has a verified level; its
     # claimed level is the latest change verified or awaiting verification.
     verified = kpi.levels_as_of(as_of, list(VERIFIED))
-    query = (select(Service.unit_id).join(verified, verified.c.service_id == Service.id)
-             .join(Unit, Unit.id == Service.unit_id))
+    unit = kpi.counted_unit(as_of)
+    query = (select(unit.label("unit_id")).join(verified, verified.c.service_id == Service.id)
+             .join(Unit, Unit.id == unit))
     level = verified.c.level
     if not verified_only:
         claimed = kpi.levels_as_of(as_of, list(CLAIMED))
@@ -155,7 +161,7 @@ def _share_units(as_of, *, min_level, verified_only):
         level = claimed.c.level
     return (query.add_columns(_count(level >= min_level).label("numerator"),
                               func.count(Service.id).label("denominator"))
-            .where(*_active()).group_by(Service.unit_id))
+            .where(*_existing(as_of)).group_by(unit))
 
 
 def _of_active(query, service_id):
@@ -275,16 +281,18 @@ def _effectiveness_units(as_of, *, min_level, months):
     # Units with usage imported for any of their services in the window: the others have no
     # data, so their services at the class are left out rather than counted as unused.
     of_unit = aliased(Service)
-    with_data = (select(of_unit.unit_id).join(ServiceUsage, ServiceUsage.service_id == of_unit.id)
+    with_data = (select(unit_map.unit_of_service(as_of, of_unit))
+                 .join(ServiceUsage, ServiceUsage.service_id == of_unit.id)
                  .where(window, of_unit.active.is_(True)))
-    return (select(Service.unit_id,
+    unit = kpi.counted_unit(as_of)
+    return (select(unit.label("unit_id"),
                    _count(used.c.service_id.is_not(None)).label("numerator"),
                    func.count(Service.id).label("denominator"))
             .join(verified, verified.c.service_id == Service.id)
-            .join(Unit, Unit.id == Service.unit_id)
+            .join(Unit, Unit.id == unit)
             .outerjoin(used, used.c.service_id == Service.id)
-            .where(*_active(), verified.c.level >= min_level, Service.unit_id.in_(with_data))
-            .group_by(Service.unit_id))
+            .where(*_existing(as_of), verified.c.level >= min_level, unit.in_(with_data))
+            .group_by(unit))
 
 
 def _has_usage(**_params):
@@ -350,7 +358,7 @@ def _unit_rows(session, measure, as_of, params, shared):
     counted = {unit_id: (float(numerator or 0), float(denominator or 0))
                for unit_id, (numerator, denominator)
                in measure.unit_rows(session, as_of, shared, **params).items()}
-    units = session.execute(select(Unit.id, Unit.kind).where(Unit.active.is_(True)))
+    units = session.execute(select(Unit.id, Unit.kind).where(unit_map.unit_exists(as_of)))
     return tuple((unit_id, kind, *counted.get(unit_id, (0.0, 0.0))) for unit_id, kind in units)
 
 

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from taskforce.models import ClaimStatus, Service, ServiceUsage, Unit
-from taskforce.services import kpi
+from taskforce.services import kpi, unit_map
 
 # (numerator, denominator) of each dossier measure among the six sums.
 DOSSIER_SUMS = {
@@ -113,10 +113,15 @@ def month_sums(session, first, last, shared):
 def unit_sums(session, as_of, months, shared):
     """``{unit_id: six sums}`` of each active unit's usage in the window ending at ``as_of``."""
     def count():
-        query = (_of_active(select(Service.unit_id, *_sums()))
-                 .where(ServiceUsage.month >= window_start(as_of, months),
+        # Grouped by the unit each service had on ``as_of`` (kpi.counted_unit).
+        unit = kpi.counted_unit(as_of)
+        query = (select(unit.label("unit_id"), *_sums()).select_from(ServiceUsage)
+                 .join(Service, Service.id == ServiceUsage.service_id)
+                 .join(Unit, Unit.id == unit)
+                 .where(Service.active.is_(True), unit_map.unit_exists(as_of),
+                        ServiceUsage.month >= window_start(as_of, months),
                         ServiceUsage.month <= as_of)
-                 .group_by(Service.unit_id))
+                 .group_by(unit))
         return {row.unit_id: _numbers(row) for row in session.execute(query)}
     return _once(shared, ("units", as_of, months), count)
 

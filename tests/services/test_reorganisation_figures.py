@@ -1,17 +1,17 @@
 """Figures across reorganisations: as of a date they show the units of that date."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from taskforce.extensions import db
-from taskforce.models import Review, Role, Unit, UnitKind
+from taskforce.models import Review, Role, Service, Unit, UnitKind
 from taskforce.services import kpi, reorganisations, reviews
 from taskforce.services.reorganisations import ReorganisationDraft, Successor
 from tests import factories
 
-NOW = datetime(2021, 3, 1, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2021, 3, 1, 2, 0, tzinfo=UTC)
 TODAY = date(2021, 3, 1)
 ON = date(2021, 1, 1)
 BEFORE, AFTER = date(2020, 12, 31), date(2021, 1, 31)
@@ -116,3 +116,24 @@ def test_a_past_review_never_changes(world):
     reorganise(world, "merge", ["HA", "HB"], Successor("HAB", "Huyện A-B"))
     db.session.expire_all()
     assert db.session.get(Review, review.id).snapshot == snapshot
+
+
+def test_measures_follow_the_map_of_their_date(world):
+    from taskforce.services import measures
+
+    for service in db.session.scalars(select(Service).where(Service.unit_id == world["b"].id)):
+        factories.usage(service, date(2020, 12, 1), total=10, online=4)
+        factories.usage(service, date(2021, 1, 1), total=10, online=6)
+    db.session.commit()
+    before = {name: measures.compute(db.session, name, BEFORE) for name in ("share_at_class",
+                                                                            "online_dossiers")}
+    reorganise(world, "merge", ["HA", "HB"], Successor("HAB", "Huyện A-B"))
+    new = db.session.scalar(select(Unit).where(Unit.code == "HAB"))
+    for name, result in before.items():
+        assert measures.compute(db.session, name, BEFORE) == result
+    share = measures.compute(db.session, "share_at_class", AFTER)
+    assert share.units[new.id].numerator == 3 and share.units[new.id].denominator == 5
+    assert world["a"].id not in share.units
+    dossiers = measures.compute(db.session, "online_dossiers", AFTER)
+    assert (dossiers.units[new.id].numerator, dossiers.units[new.id].denominator) == (20, 40)
+    assert dossiers.overall == measures.compute(db.session, "online_dossiers", AFTER).overall

@@ -1,6 +1,6 @@
 """Reorganisations: each kind recorded and handed over, the refusals, and nothing written."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from flask_babel import force_locale
@@ -23,7 +23,7 @@ from taskforce.services.reorganisations import ReorganisationDraft, Successor
 from tests import factories
 
 TODAY = date(2021, 3, 1)
-NOW = datetime(2021, 3, 1, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2021, 3, 1, 2, 0, tzinfo=UTC)
 ON = date(2021, 1, 1)
 
 
