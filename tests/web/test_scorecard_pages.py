@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from taskforce.extensions import db
-from taskforce.models import Review, ScoreRow, ScoreTable, Task
-from taskforce.services import reviews, scorecard
+from taskforce.models import Review, ScoreRow, ScoreTable, Task, Unit
+from taskforce.services import reorganisations, reviews, scorecard
 from tests import factories
 from tests.services.test_scorecard import record, workbook
 
@@ -203,3 +203,22 @@ def test_the_thresholds_and_maxima_are_settings_checked_before_saving(client, lo
     lines = rows_of(html, "scorecard-units")
     assert "Under 70" in lines[2] and "Sở Y tế" in lines[2]
     assert "Under" not in lines[1]  # 88.50 is above 85 now
+
+
+def test_the_unit_page_carries_the_scores_of_the_units_merged_into_it(client, login_as, world):
+    admin = factories.user(role="admin")
+    load("2025-06", [record("Sở Tư pháp", "H55.01", (15, 18, 10, 8, 17, 16)),
+                     record("Sở Y tế", "H55.02", (12, 14, 9, 6, 15, 13), ident=2)])
+    reorganisations.record(db.session, [reorganisations.ReorganisationDraft(
+        effective_on=date(2025, 7, 1), change="merge", from_codes=("H55.01", "H55.02"),
+        successors=(reorganisations.Successor("H55.900", "Sở Tư pháp và Y tế"),))],
+        actor=admin, today=date(2025, 7, 1), now=NOW)
+    db.session.commit()
+    load("2025-11", [record("Sở Tư pháp và Y tế", "H55.900", (18, 20, 12, 10, 22, 18))])
+    merged = db.session.scalar(select(Unit).where(Unit.code == "H55.900"))
+    login_as("viewer", locale="en")
+    lines = rows_of(client.get(f"/units/{merged.id}").get_data(as_text=True),
+                    "unit-score-history")
+    assert len(lines) == 7  # June, September, October for the two, November for the new one
+    assert "Month 6/2025 (as Sở Tư pháp)" in lines[0] and "Month 6/2025 (as Sở Y tế)" in lines[1]
+    assert lines[-1].startswith("Month 11/2025 18.00") and "100.00" in lines[-1]

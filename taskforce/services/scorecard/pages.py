@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from taskforce.models import ScoreRow, ScoreTable
+from taskforce.models import ReorganisationLink, ScoreRow, ScoreTable
 from taskforce.models.scorecard import GROUPS
 from taskforce.services.scorecard.limits import group_label, maxima, thresholds
 from taskforce.services.scorecard.periods import of_table
@@ -143,11 +143,24 @@ def as_json(session, table):
             "units": [item(line) for line in shown.lines]}
 
 
+def _lineage(session, unit):
+    """``unit`` and every unit that became it through a reorganisation, however far back."""
+    found, frontier = {unit.id}, {unit.id}
+    while frontier:
+        frontier = set(session.scalars(select(ReorganisationLink.from_unit_id).where(
+            ReorganisationLink.to_unit_id.in_(frontier)))) - found
+        found |= frontier
+    return found
+
+
 def unit_history(session, unit):
-    """A unit's scores in every imported table, oldest first: (period, row)."""
+    """A unit's scores in every imported table, and those of the units it was made of
+    before a reorganisation, oldest first: (period, row); ``row.unit`` says whose."""
     found = session.execute(select(ScoreTable, ScoreRow).join(
-        ScoreRow, ScoreRow.table_id == ScoreTable.id).where(ScoreRow.unit_id == unit.id)
-        .order_by(ScoreTable.period_kind, ScoreTable.period_start)).all()
+        ScoreRow, ScoreRow.table_id == ScoreTable.id)
+        .where(ScoreRow.unit_id.in_(_lineage(session, unit)))
+        .options(selectinload(ScoreRow.unit))
+        .order_by(ScoreTable.period_kind, ScoreTable.period_start, ScoreRow.name)).all()
     return [(of_table(table), row) for table, row in found]
 
 
