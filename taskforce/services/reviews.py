@@ -21,7 +21,17 @@ from taskforce.models import (
     TaskStatus,
     Unit,
 )
-from taskforce.services import audit, charts, clock, kpi, plans, scorecard, settings, tasks
+from taskforce.services import (
+    audit,
+    charts,
+    clock,
+    kpi,
+    plan_charts,
+    plans,
+    scorecard,
+    settings,
+    tasks,
+)
 from taskforce.services.errors import DomainError
 from taskforce.services.inserts import insert_missing
 
@@ -143,6 +153,7 @@ def build_snapshot(session, *, kind, start, end, now, today=None):
     """
     target = settings.target_share(session)
     province, per_unit = kpi.compute(session, end, target)
+    report = plans.default_report(session, end)
     previous = _previous_review(session, kind, end)
     baseline = _baseline(session, previous, start, target)
     by_class = _class_counts(session, end)
@@ -169,23 +180,45 @@ def build_snapshot(session, *, kind, start, end, now, today=None):
                    "claimed": round(p.share_claimed, 4), "services": p.services}
                   for p in kpi.monthly_trend(session, kpi.trend_start(end, TREND_MONTHS), end)],
         "signer": _signer(session),
-        "indicators": _indicators(session, end),
+        "indicators": _indicators(report),
+        "projection": _projection(report),
         "scorecard": scorecard.review_section(session, end),
     }
     snapshot.update(_task_lists(session, start, end))
     return snapshot
 
 
-def _indicators(session, end):
-    """The default plan's indicators as of ``end`` (None without a plan): the plan's code and
-    name, and each indicator's value, target, target date, projection, status and pace."""
-    report = plans.default_report(session, end)
+def _indicators(report):
+    """The default plan's indicators as of the review's end (None without a plan): the plan's
+    code and name, and each indicator's value, target, target date, projection, status and
+    pace."""
     if report is None:
         return None
     data = plans.as_json(report)
     for item in data["indicators"]:
         item.pop("units", None)
     return {"plan": data["plan"], "items": data["indicators"]}
+
+
+def _projection(report):
+    """What the trend chart draws of the default plan as of the review's end, as the dashboard
+    does (``plan_charts``): the level-4 share indicator's projection to each target date and
+    its targets, ``{"points": [[iso day, value]...], "targets": [...]}``, or None."""
+    projection = plan_charts.report_projection(report)
+    if projection is None:
+        return None
+    return {key: [[day.isoformat(), value] for day, value in projection[key]]
+            for key in ("points", "targets")}
+
+
+def stored_projection(snapshot):
+    """The projection the review froze, with dates, for its chart; None for a review made
+    before it was kept (its chart stays as it was drawn)."""
+    stored = snapshot.get("projection")
+    if not stored:
+        return None
+    return {key: [(date.fromisoformat(day), value) for day, value in stored.get(key, [])]
+            for key in ("points", "targets")}
 
 
 def indicator_items(snapshot):
@@ -363,10 +396,20 @@ def trend_points(snapshot):
             for p in snapshot.get("trend", [])]
 
 
-def chart(review, fmt="png"):
-    """The review's trend chart drawn from its snapshot, labelled in the current language."""
+def chart_data(review):
+    """What the review's trend chart is drawn from, its snapshot only: ``points``, ``target``,
+    ``labels`` (in the current language) and the frozen ``projection`` of the plan's level-4
+    share indicator, dashed to each target date with the targets marked, as on the
+    dashboard."""
     snapshot = review.snapshot
     target = snapshot["target"]
     labels = {"verified": _("Verified"), "claimed": _("Claimed, awaiting verification included"),
-              "target": _("Target %(share)s", share=format_percent(target, "#,##0 %"))}
-    return charts.trend_chart(trend_points(snapshot), target, fmt, labels)
+              "target": _("Target %(share)s", share=format_percent(target, "#,##0 %")),
+              "projected": _("Projected"), "plan_target": _("Targets of the plan")}
+    return {"points": trend_points(snapshot), "target": target, "labels": labels,
+            "projection": stored_projection(snapshot)}
+
+
+def chart(review, fmt="png"):
+    """The review's trend chart (page, Word report, e-mail) drawn from its snapshot."""
+    return charts.trend_chart(fmt=fmt, **chart_data(review))
