@@ -14,7 +14,14 @@ from flask_babel import force_locale, format_decimal, format_percent, pgettext
 from flask_babel import gettext as _
 
 from taskforce.models import ReviewKind, UnitKind
-from taskforce.services import exports, indicator_words, official_docx, reviews, settings
+from taskforce.services import (
+    exports,
+    indicator_words,
+    official_docx,
+    reviews,
+    scorecard,
+    settings,
+)
 
 DOCUMENT_TYPE = "BÁO CÁO"
 DOCX_MIMETYPE = official_docx.DOCX_MIMETYPE
@@ -122,6 +129,9 @@ def review_xlsx(review, letter=None):
                                         _("New due date"), _("Decided on")],
               [[t["title"], t["unit"], _date(t["previous_due_on"]), _date(t["granted_due_on"]),
                 _date(t["decided_on"])] for t in s["extensions"]["items"]]),
+        *([sheet(_("766 scorecard"), _score_headers(), _score_rows(s["scorecard"]),
+                 {1: exports.NUMBER, 2: exports.NUMBER, 4: exports.NUMBER})]
+          if s.get("scorecard") else []),
         *([sheet(pgettext("sheet", "Indicators"), _indicator_headers(),
                  [_indicator_cells(item) for item in reviews.indicator_items(s)],
                  {2: exports.PERCENT, 3: exports.PERCENT, 5: exports.PERCENT})]
@@ -289,6 +299,47 @@ def _body(doc, s, chart_png=None):
     else:
         _text(doc, _("Every unit has reached the target."))
     _indicators_section(doc, s)
+    _scorecard_section(doc, s)
+
+
+def _score_headers():
+    return [_("Unit"), _("Total"), _("Under"), _("Weakest group"), _("Points short")]
+
+
+def _score_rows(card):
+    """The province first, then the units under the thresholds, as the review kept them."""
+    province = card.get("province")
+    rows = [[_("The province"), province["total"], None, None, None]] if province else []
+    return rows + [[unit["name"], unit["total"], unit["under"],
+                    scorecard.group_label(unit["weakest"]), unit["weakest_gap"]]
+                   for unit in card["under"]]
+
+
+def _scorecard_section(doc, s):
+    """The 766 scorecard as the review kept it (none before a table was imported)."""
+    card = s.get("scorecard")
+    if not card:
+        return
+    # After the plan's indicators (IV) when the review has them.
+    number = "V" if s.get("indicators") else "IV"
+    _heading(doc, _("%(number)s. 766 scorecard: %(period)s", number=number,
+                    period=scorecard.parse_period(card["period"]).words))
+    if card.get("province"):
+        _text(doc, _("The province scored %(total)s, national rank %(rank)s.",
+                     total=_score(card["province"]["total"]),
+                     rank=card["province"]["national_rank"] or "–"))
+    if not card["under"]:
+        _text(doc, _("No unit is under %(high)s points.", high=_score(card["high"])))
+        return
+    _table(doc, [_("Unit"), _("Total"), _("Under"), _("Weakest group"), _("Points short")],
+           [[unit["name"], _score(unit["total"]), _score(unit["under"]),
+             scorecard.group_label(unit["weakest"]), _score(unit["weakest_gap"])]
+            for unit in card["under"]],
+           numeric=(1, 2, 4))
+
+
+def _score(value):
+    return format_decimal(value, "#,##0.##")
 
 
 def _indicators_section(doc, s):

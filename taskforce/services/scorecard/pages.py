@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from taskforce.models import ReorganisationLink, ScoreRow, ScoreTable
 from taskforce.models.scorecard import GROUPS
-from taskforce.services.scorecard.limits import group_label, maxima, thresholds
+from taskforce.services.scorecard.limits import maxima, thresholds
 from taskforce.services.scorecard.periods import of_table
 
 
@@ -165,9 +165,9 @@ def unit_history(session, unit):
 
 
 def review_section(session, end):
-    """The scorecard part of a review ending on ``end`` (JSON-safe, frozen in its snapshot):
-    the latest table whose period began by ``end``, its province and the units under the
-    thresholds; None before any table."""
+    """The scorecard part of a review ending on ``end`` (JSON-safe, frozen in its snapshot,
+    words left to the reader's language): the latest table whose period began by ``end``, its
+    province and the units under the thresholds; None before any table."""
     table = session.scalar(select(ScoreTable).where(ScoreTable.period_start <= end).order_by(
         ScoreTable.period_start.desc(), ScoreTable.period_kind).limit(1))
     if table is None:
@@ -176,7 +176,6 @@ def review_section(session, end):
     province = shown.province
     return {
         "period": of_table(table).label,
-        "period_words": of_table(table).words,
         "low": shown.low, "high": shown.high,
         "province": None if province is None else {
             "total": province.row.total, "national_rank": province.row.national_rank,
@@ -185,7 +184,6 @@ def review_section(session, end):
         "under": [{"code": row_code(line.row), "name": row_name(line.row),
                    "total": line.row.total, "change": line.change,
                    "under": shown.low if line.is_below_low else shown.high,
-                   "weakest": line.weakest, "weakest_words": group_label(line.weakest),
-                   "weakest_gap": line.gaps[line.weakest]}
+                   "weakest": line.weakest, "weakest_gap": line.gaps[line.weakest]}
                   for line in shown.lines if line.band],
     }
