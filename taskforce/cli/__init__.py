@@ -29,6 +29,7 @@ LOCATIONS = {
     "plans": "taskforce.cli.plans:plans_group",
     "tokens": "taskforce.cli.tokens:tokens_group",
     "scorecard": "taskforce.cli.scorecard:scorecard_group",
+    "units": "taskforce.cli.units:units_group",
 }
 
 

@@ -268,7 +268,8 @@ def _write(session, checked, *, actor, now):
     sources = [_written(unit, session) for unit in checked.sources]
     targets = [_written(unit, session) for unit in checked.targets]
     event = Reorganisation(effective_on=draft.effective_on, change=draft.change,
-                           basis=clean(draft.basis) or "", recorded_by_id=actor.id,
+                           basis=clean(draft.basis) or "",
+                           recorded_by_id=getattr(actor, "id", None),
                            recorded_at=now)
     session.add(event)
     session.flush()
@@ -292,9 +293,10 @@ def _write(session, checked, *, actor, now):
 def record(session, drafts, *, actor, today, now):
     """Check every event of ``drafts``, then record them all; apply those whose date has come.
 
-    Raise DomainError (or PermissionDenied) before anything is written.
+    Raise DomainError (or PermissionDenied) before anything is written. ``actor`` None is
+    the operator at the command line.
     """
-    if not can(actor, "units.reorganise"):
+    if actor is not None and not can(actor, "units.reorganise"):
         raise PermissionDenied(_("Only an administrator may record a reorganisation."))
     batch = Batch(session)
     checked = [check(session, draft, batch) for draft in drafts]
