@@ -7,7 +7,9 @@ from taskforce.models.enums import (
     TASK_TRANSITIONS,
     ClaimStatus,
     Decision,
+    IndicatorStatus,
     LevelSource,
+    MailMode,
     OnlineClass,
     OutboxState,
     Position,
@@ -23,7 +25,7 @@ from taskforce.models.enums import (
     UnitKind,
     Worded,
 )
-from taskforce.models.mail import DigestEntry, MailMode, MailPreference
+from taskforce.models.mail import DigestEntry, MailPreference
 from taskforce.models.notifications import (
     DeliveryAttempt,
     Notification,
@@ -61,6 +63,7 @@ __all__ = [
     "Indicator",
     "LevelChange",
     "LevelSource",
+    "IndicatorStatus",
     "MailMode",
     "MailPreference",
     "Member",

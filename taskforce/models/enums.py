@@ -194,3 +194,21 @@ class ReviewKind(Worded):
     WEEKLY = "weekly", N_("Weekly")
     MONTHLY = "monthly", N_("Monthly")
     CUSTOM = "custom", N_("Custom period")
+
+
+class MailMode(Worded):
+    """How an address receives the workflow's e-mails (urgent tasks always go at once)."""
+
+    DIGEST = "digest", N_("One daily digest")
+    IMMEDIATE = "immediate", N_("Each e-mail at once")
+
+
+class IndicatorStatus(Worded):
+    """Where a plan's indicator stands against its target (services/forecast.py decides)."""
+
+    MET = "met", N_("met"), "text-bg-success"
+    ON_TRACK = "on_track", N_("on track"), "text-bg-primary"
+    AT_RISK = "at_risk", N_("at risk"), "text-bg-warning"
+    OFF_TRACK = "off_track", N_("off track"), "text-bg-danger"
+    NO_FORECAST = "no_forecast", N_("cannot forecast yet"), "text-bg-secondary"
+    NO_DATA = "no_data", N_("no data"), "text-bg-light"

@@ -6,15 +6,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskforce.extensions import db
-from taskforce.models.enums import N_, Worded
+from taskforce.models.enums import MailMode
 from taskforce.models.types import UTCDateTime, utcnow
-
-
-class MailMode(Worded):
-    """How an address receives the workflow's e-mails (urgent tasks always go at once)."""
-
-    DIGEST = "digest", N_("One daily digest")
-    IMMEDIATE = "immediate", N_("Each e-mail at once")
 
 
 class MailPreference(db.Model):

@@ -3,24 +3,13 @@ workbook, Word report and e-mail): the same words as the dashboard's badges."""
 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from taskforce.services import forecast
-
-STATUS_WORDS = {
-    forecast.MET: _l("met"),
-    forecast.ON_TRACK: _l("on track"),
-    forecast.AT_RISK: _l("at risk"),
-    forecast.OFF_TRACK: _l("off track"),
-    forecast.NO_FORECAST: _l("cannot forecast yet"),
-    forecast.NO_DATA: _l("no data"),
-}
+from taskforce.models import IndicatorStatus
 
 
 def status_word(status):
     """The status as a word in the current language ("on track")."""
-    word = STATUS_WORDS.get(status)
-    return str(word) if word is not None else (status or "")
+    return IndicatorStatus.word(status)
 
 
 def pace_text(pace, pace_services=None):

@@ -17,7 +17,6 @@ from taskforce.services import (
     settings,
 )
 from taskforce.web.dashboard import bp
-from taskforce.web.plans.words import STATUS_BADGES
 from taskforce.web.utils import as_of_arg, page_of_list
 
 # Units per page of each table, and the most units drawn in a chart.
@@ -54,7 +53,7 @@ def index():
         sort=sort, descending=descending, behind=kpi.furthest_behind(view.per_unit),
         today=clock.today(), plan_report=plan_report,
         chart_projection=plan_charts.report_projection(plan_report),
-        badges=STATUS_BADGES, measures=measures.MEASURES,
+        measures=measures.MEASURES,
     )
 
 

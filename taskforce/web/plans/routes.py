@@ -11,7 +11,6 @@ from taskforce.permissions import get_or_404, require
 from taskforce.services import measures, next_steps, plans
 from taskforce.web.plans import bp
 from taskforce.web.plans.forms import ConfirmForm, PlanForm
-from taskforce.web.plans.words import STATUS_BADGES
 from taskforce.web.submit import submit
 from taskforce.web.utils import as_of_arg
 
@@ -30,7 +29,7 @@ def detail(plan_id):
     report = plans.evaluate(db.session, plan, as_of)
     return render_template("plans/detail.html", plan=plan, as_of=as_of, date_error=date_error,
                            report=report, steps=next_steps.for_plan(db.session, report),
-                           measures=measures.MEASURES, badges=STATUS_BADGES)
+                           measures=measures.MEASURES)
 
 
 @bp.route("/plans/new", methods=["GET", "POST"], endpoint="create")

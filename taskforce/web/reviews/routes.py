@@ -15,7 +15,6 @@ from taskforce.services import (
     review_mail,
     reviews,
 )
-from taskforce.web.plans.words import STATUS_BADGES
 from taskforce.web.reviews import bp
 from taskforce.web.reviews.forms import BuildForm, LetterForm, SendForm
 from taskforce.web.submit import submit
@@ -40,7 +39,7 @@ def detail(review_id):
     return render_template("reviews/detail.html", review=review,
                            s=reviews.readable(review.snapshot),
                            title=reviews.review_title(review), send_form=SendForm(),
-                           letter_form=LetterForm(), badges=STATUS_BADGES)
+                           letter_form=LetterForm())
 
 
 def _build(form):

@@ -7,7 +7,6 @@ from taskforce.extensions import db
 from taskforce.models import Unit
 from taskforce.permissions import can, get_or_404, require
 from taskforce.services import clock, kpi, plans, roster, scorecard, tasks
-from taskforce.web.plans.words import STATUS_BADGES
 from taskforce.web.tasks.calendar_routes import unit_feed_url
 from taskforce.web.tasks.routes import task_labels
 from taskforce.web.units import bp
@@ -32,7 +31,6 @@ def detail(unit_id):
     return render_template("units/detail.html", unit=unit, figures=figures,
                            followers=roster.followers_of(db.session, unit), today=today,
                            plan_for_unit=plans.unit_report(db.session, unit.id, today),
-                           badges=STATUS_BADGES,
                            scores=scorecard.unit_history(db.session, unit),
                            score_groups=scorecard.GROUPS,
                            **_unit_tasks(unit, today))
