@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from taskforce.models import Indicator, Milestone, Plan, Unit
 from taskforce.permissions import can
-from taskforce.services import audit, forecast, kpi, kpi_cache, measures
+from taskforce.services import audit, forecast, kpi, kpi_cache, measures, unit_map
 from taskforce.services.bounds import check_date
 from taskforce.services.errors import DomainError, PermissionDenied
 from taskforce.services.text import clean
@@ -402,15 +402,15 @@ def _figures(session, indicators, as_of, with_units):
     return kpi_cache.cached(session, ("plan", as_of, specs, with_units), compute)
 
 
-def active_units(session):
-    """``[(id, name)]`` of the active units in display order."""
-    return session.execute(select(Unit.id, Unit.name).where(Unit.active.is_(True))
+def active_units(session, as_of):
+    """``[(id, name)]`` of the units that existed on ``as_of``, in display order."""
+    return session.execute(select(Unit.id, Unit.name).where(unit_map.unit_exists(as_of))
                            .order_by(Unit.display_order, Unit.name)).all()
 
 
 def evaluate(session, plan, as_of, with_units=True):
     """Every indicator of ``plan`` as of ``as_of`` (without per-unit values unless asked)."""
-    units = active_units(session) if with_units else []
+    units = active_units(session, as_of) if with_units else []
     figures = _figures(session, plan.indicators, as_of, with_units)
     return PlanReport(plan=plan, as_of=as_of, indicators=[
         evaluate_indicator(indicator, as_of, found, units)
