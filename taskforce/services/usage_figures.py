@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from taskforce.models import ClaimStatus, Service, ServiceUsage, Unit
+from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit
 from taskforce.services import kpi, unit_map
 
 # (numerator, denominator) of each dossier measure among the six sums.
@@ -183,6 +183,21 @@ def _bit(column, months):
                   enumerate(months)), else_=literal(0, BigInteger))
 
 
+def _spans_reaching(min_level):
+    """kpi's verified spans (service, level, start, next change), of the services that ever
+    had a verified level at ``min_level`` or above: the others never count, and at national
+    size they are most of the history the window function would otherwise sort."""
+    verified = LevelChange.status == ClaimStatus.VERIFIED
+    reaching = (select(LevelChange.service_id)
+                .where(verified, LevelChange.to_level >= min_level).distinct())
+    following = func.lead(LevelChange.effective_on, type_=Date).over(
+        partition_by=LevelChange.service_id,
+        order_by=(LevelChange.effective_on, LevelChange.id))
+    return (select(LevelChange.service_id, LevelChange.to_level.label("level"),
+                   LevelChange.effective_on.label("start"), following.label("next_on"))
+            .where(verified, LevelChange.service_id.in_(reaching)).cte("verified_spans"))
+
+
 def _effectiveness_chunk(ends, min_level, window):
     months = _months(window_start(ends[0], window), ends[-1])
 
@@ -202,7 +217,7 @@ def _effectiveness_chunk(ends, min_level, window):
             .where(ServiceUsage.month >= months[0], ServiceUsage.month <= ends[-1],
                    ServiceUsage.dossiers_online > literal_column("0"))
             .group_by(ServiceUsage.service_id).cte("used_months"))
-    spans = kpi.level_spans("verified_spans", [ClaimStatus.VERIFIED])
+    spans = _spans_reaching(min_level)
     covers = and_(spans.c.start <= points.c.month_end,
                   or_(spans.c.next_on.is_(None), spans.c.next_on > points.c.month_end))
     is_used = func.coalesce(used.c.mask, 0).op("&")(points.c.mask) != 0
@@ -230,10 +245,11 @@ def _effectiveness_chunk(ends, min_level, window):
                        ServiceUsage.month >= per_unit.c.window_start,
                        ServiceUsage.month <= per_unit.c.month_end)
                 .limit(1).scalar_subquery().is_not(None))
+    # A unit with a service used in the window has data: only the others are asked.
     return (select(per_unit.c.month_end,
                    func.coalesce(func.sum(per_unit.c.numerator), 0).label("numerator"),
                    func.coalesce(func.sum(per_unit.c.denominator), 0).label("denominator"))
-            .where(has_data).group_by(per_unit.c.month_end))
+            .where(or_(per_unit.c.numerator > 0, has_data)).group_by(per_unit.c.month_end))
 
 
 def effectiveness_series(session, ends, _shared, *, min_level, months):
