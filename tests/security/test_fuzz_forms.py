@@ -49,6 +49,7 @@ NOT_FUZZED = {"auth.logout": "no fields: it only ends the session",
               "tokens.revoke": "a confirmation for one's own token only"}
 # Routes that answer a valid post with a page of their own instead of a redirect.
 ANSWER_WITH_A_PAGE = {"auth.two_factor", "tasks.wizard", "catalog.import_catalog",
+                      "scorecard.upload",  # the preview of the score table
                       "tokens.index",  # the new token is shown once, on the page
                       "reviews.letter"}  # the numbered letter comes back as its .docx
 # Refusals counted against the account, as its lock-out needs: they may write these tables.
@@ -59,6 +60,9 @@ DROP = object()
 # A catalog file that the world's units make valid, to reach the import's confirmation.
 PREVIEWED = "Mã thủ tục,Tên thủ tục,Cơ quan thực hiện,Mức độ\nMOI-1,Thủ tục mới,Sở Tư pháp,3\n"
 PREVIEWED = PREVIEWED.encode()
+# A 766 score table of the world's unit B, to reach the scorecard import's confirmation.
+SCORED = ('[{"TEN_COQUAN": "Sở Tư pháp", "CKMB": "15", "TDGQ": "18", "CLGQ": "10", '
+          '"TTTT": "8", "MDSH": "17", "MDHL": "16", "TONG_SCORE": "84"}]').encode()
 
 SPECIALS = [
     "", " ", "\x00", "a\x00b", "\x01\x02\x1b\x1f\x7f", "\t\r\n", "\u202eevil\u202c",
@@ -200,10 +204,13 @@ class Fuzzer:
         return [(visitor, url) for visitor in self.clients for url in sorted(urls)]
 
     def preview_page(self):
-        """The import preview, the one page reached by a POST, with its confirmation form."""
+        """The import previews, the pages reached by a POST, with their confirmation forms."""
         data = {"kind": "catalog", "file": (io.BytesIO(PREVIEWED), "catalog.csv")}
         response = self.clients["leader"].post("/catalog/import", data=data)
-        return post_forms("/catalog/import", response.get_data(as_text=True))
+        forms = post_forms("/catalog/import", response.get_data(as_text=True))
+        data = {"period": "2020-10", "file": (io.BytesIO(SCORED), "diem.json")}
+        response = self.clients["leader"].post("/scorecard/import", data=data)
+        return forms + post_forms("/scorecard/import", response.get_data(as_text=True))
 
     def forms(self):
         """{(endpoint, field names): (visitor, form)} of every POST form found."""

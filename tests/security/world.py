@@ -23,6 +23,8 @@ from taskforce.models import (
     OutboxState,
     Plan,
     Role,
+    ScoreRow,
+    ScoreTable,
     StatusUpdate,
     TaskKind,
     TaskStatus,
@@ -62,6 +64,7 @@ ARGUMENTS = {
     "update_id": "update_b",
     "plan_id": "plan",
     "webhook_id": "webhook",
+    "table_id": "score_table",
     "kind": "template_kind",
 }
 # Secret-address routes name their object by a token, not an id.
@@ -173,9 +176,14 @@ def build_world():
     webhook = WebhookSubscription(name="Cổng Zalo", url="https://zalo.example.gov.vn/hook",
                                   secret="s" * 20, events="task.assigned", active=False)
     db.session.add(webhook)
+    # Unit B's 766 scores, whose weakest group the leadership may make a task.
+    score_table = ScoreTable(period_kind="month", period_start=date(2020, 9, 1), rows=[
+        ScoreRow(unit_id=world["unit_b"], ckmb=10, tdgq=10, clgq=10, tttt=10, mdsh=10,
+                 mdhl=10, total=60)])
+    db.session.add(score_table)
     db.session.commit()
     world.update(review=review.id, message=message.id, plan=plans[1].id, template_kind="usage",
-                 webhook=webhook.id)
+                 webhook=webhook.id, score_table=score_table.id)
     return world
 
 
