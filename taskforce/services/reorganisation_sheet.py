@@ -122,3 +122,11 @@ def record_sheet(session, plan, *, actor, today, now):
     if not plan.ok:
         raise DomainError(_("The file has errors; nothing was recorded."), field="file")
     return reorganisations.record(session, plan.drafts, actor=actor, today=today, now=now)
+
+
+def record_file(session, data, filename, *, actor, today, now):
+    """Read the file again and record its events; a plan with errors records nothing."""
+    plan = plan_sheet(session, data, filename)
+    if plan.ok:
+        record_sheet(session, plan, actor=actor, today=today, now=now)
+    return plan

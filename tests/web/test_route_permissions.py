@@ -75,6 +75,8 @@ ROUTES = {
     "admin.unit_list": ("GET", "/admin/units", {"admin"}),
     "admin.unit_create": ("GET", "/admin/units/new", {"admin"}),
     "admin.unit_edit": ("GET", "/admin/units/{unit}", {"admin"}),
+    "admin.reorganisations_page": ("GET", "/admin/reorganisations", {"admin"}),
+    "admin.reorganisations_confirm": ("POST", "/admin/reorganisations/confirm", {"admin"}),
     # Tasks. The world's task is of a unit that the logged-in officer does not belong to and
     # that the logged-in member does not follow; tests/web/test_tasks.py covers ownership.
     "tasks.index": ("GET", "/tasks", EVERYONE),

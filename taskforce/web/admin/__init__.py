@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from taskforce.web.admin import routes  # noqa: E402,F401
+from taskforce.web.admin import reorganisation_routes, routes  # noqa: E402,F401
