@@ -137,3 +137,15 @@ def test_measures_follow_the_map_of_their_date(world):
     dossiers = measures.compute(db.session, "online_dossiers", AFTER)
     assert (dossiers.units[new.id].numerator, dossiers.units[new.id].denominator) == (20, 40)
     assert dossiers.overall == measures.compute(db.session, "online_dossiers", AFTER).overall
+
+
+def test_a_change_dated_before_a_merger_reaches_the_old_units_figures(world):
+    reorganise(world, "merge", ["HA", "HB"], Successor("HAB", "Huyện A-B"))
+    assert by_code(BEFORE)["HB"] == (2, 1)
+    moved = db.session.scalar(select(Service).where(Service.code == "1.002",
+                                                    Service.unit_id != world["a"].id).join(
+        Unit, Unit.id == Service.unit_id).where(Unit.code == "HAB").order_by(Service.id.desc()))
+    factories.level_change(moved, 4, date(2020, 10, 1))
+    db.session.commit()
+    assert by_code(BEFORE)["HB"] == (2, 2)
+    assert by_code(AFTER)["HAB"] == (5, 4)
