@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -217,3 +219,29 @@ def test_more_bad_rows_are_refused_with_nothing_written(units, item, expected):
     assert rows_count() == 0
     assert db.session.scalar(select(func.count()).select_from(Unit).where(
         Unit.name == "Sở Mới")) == 0
+
+
+KEYS = ["ID", "TEN_COQUAN", "MA_COQUAN", "LOAI_COQUAN", "CKMB", "TDGQ", "CLGQ", "TTTT", "MDSH",
+        "MDHL", "TONG_SCORE", "ROW_STT", "X"]
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                   st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
+                   st.sampled_from(["Sở Tư pháp", "H55.01", "1", "3", "12,5", "1e3", "NaN",
+                                    "-0", "１２"]),
+                   st.lists(st.integers(), max_size=2), st.dictionaries(st.text(), st.none()))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(items=st.lists(st.dictionaries(st.sampled_from(KEYS), VALUES), max_size=4),
+       create=st.booleans())
+def test_any_json_is_imported_or_refused_with_messages(units, items, create):
+    data = json.dumps(items).encode()
+    try:
+        plan = scorecard.import_scorecard(db.session, data, "t.json", OCTOBER,
+                                          create_units=create, actor=None, now=NOW)
+    except DomainError as error:
+        db.session.rollback()
+        assert error.message and rows_count() == 0
+        return
+    if not plan.ok:
+        assert all(message for _w, message in plan.errors) and rows_count() == 0
+    db.session.rollback()

@@ -1,5 +1,6 @@
 """The scorecard: a period's table, the import with its preview, a unit's weakest group."""
 
+import contextlib
 import os
 import re
 import secrets
@@ -58,7 +59,8 @@ def _store(data, filename):
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
         if re.match(STORED_NAME, name) and os.path.getmtime(path) < cutoff:
-            os.remove(path)
+            with contextlib.suppress(FileNotFoundError):  # another request took it first
+                os.remove(path)
     token = "scorecard-{}.{}".format(secrets.token_hex(16), filename.rsplit(".", 1)[-1].lower())
     with open(os.path.join(folder, token), "xb") as out:
         out.write(data)
