@@ -173,3 +173,17 @@ def test_only_an_administrator_records(app, districts):
     leader = factories.user(Role.LEADER)
     with pytest.raises(PermissionDenied):
         record(leader, draft("dissolve", ["HA"], Successor("HB")))
+
+
+def test_reminders_from_the_date_go_to_the_successor(admin, districts):
+    from taskforce.models import OutboxMessage
+    from taskforce.services.reminders import plan_reminders
+
+    a, b = districts
+    factories.task(a, due_on=date(2021, 3, 2))
+    record(admin, draft("dissolve", ["HA"], Successor("HB")))
+    plan_reminders(db.session, today=TODAY, now=NOW)
+    recipients = set(db.session.scalars(select(OutboxMessage.recipient)))
+    # B's own address, and A's, which passed to B with A's work.
+    assert {"b@example.test", "a@example.test"} <= recipients
+    assert "a@example.test" in b.notify_emails
