@@ -100,3 +100,44 @@ def test_existing_units_get_their_own_feed_token(empty_database_url, tmp_path):
         assert tuple(user) == (0, None)
         downgrade(revision="0008")
         db.engine.dispose()
+
+
+def test_every_service_gets_its_first_unit_span_from_the_start_of_its_history(
+        empty_database_url, tmp_path):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=empty_database_url,
+                     INSTANCE_DIR=str(tmp_path))
+    with app.app_context():
+        upgrade(revision="0019")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO units (id, code, name, name_key, kind, notify_emails, "
+                "display_order, active, feed_token) VALUES (1, 'H', 'H', 'h', 'district', '', 0, "
+                "true, 't')"))
+            for service_id in (1, 2):
+                conn.execute(sa.text(
+                    "INSERT INTO services (id, code, name, name_key, unit_id, tier, has_fee, "
+                    "level, has_online_payment, is_connected_evaluation, has_online_result, "
+                    "active, created_at) VALUES (:id, :code, 'T', 't', 1, 'district', false, "
+                    "3, false, false, false, true, '2021-03-04 05:06:07')"),
+                    {"id": service_id, "code": f"1.00{service_id}"})
+            conn.execute(sa.text(
+                "INSERT INTO level_changes (service_id, from_level, to_level, effective_on, "
+                "status, source, claimed_at) VALUES (1, NULL, 3, '2020-05-06', 'verified', "
+                "'initial', '2020-05-06 00:00:00')"))
+        upgrade(revision="0020")
+        with db.engine.begin() as conn:
+            # A merger gives a unit two services of one code: no longer refused.
+            conn.execute(sa.text(
+                "INSERT INTO services (id, code, name, name_key, unit_id, tier, has_fee, level, "
+                "has_online_payment, is_connected_evaluation, has_online_result, active, "
+                "created_at) VALUES (3, '1.001', 'T', 't', 1, 'district', false, 3, false, "
+                "false, false, true, '2021-03-04 05:06:07')"))
+            conn.execute(sa.text("DELETE FROM services WHERE id = 3"))
+        with db.engine.connect() as conn:
+            spans = conn.execute(sa.text(
+                "SELECT service_id, unit_id, started_on, reorganisation_id FROM service_units "
+                "ORDER BY service_id")).all()
+        assert [(s, u, str(d)[:10], r) for s, u, d, r in spans] == [
+            (1, 1, "2020-05-06", None), (2, 1, "2021-03-04", None)]
+        downgrade(revision="0019")
+        db.engine.dispose()
