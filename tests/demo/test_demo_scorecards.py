@@ -34,3 +34,7 @@ def test_the_demo_loads_scorecards_that_tell_a_story(runner):
     assert [u["total"] for u in quarter["units"]] == totals
     for unit in june["units"]:
         assert abs(sum(unit["groups"].values()) - unit["total"]) <= 0.02
+    sample = runner.invoke(args=["scorecard", "import", "samples/scorecard-sample.xlsx",
+                                 "--period", "2025-07", "--dry-run"])
+    assert sample.exit_code == 0, sample.output
+    assert "28 rows in 3 sheets, 0 new units" in sample.output  # the trend sheet left out
