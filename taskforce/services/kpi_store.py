@@ -10,8 +10,9 @@ They are kept in the same transaction as every change. The session events of ``k
 which see every flush and every ORM statement, note here which units changed and from which
 month (``note_flush``, ``note_statement``); before the transaction commits, and before a
 figure is read from the store, ``settle`` writes again exactly those units' rows from that
-month on, each month by ``kpi``'s own query restricted to those units (one definition of
-each figure). A writer that bypasses the ORM calls ``rebuild`` (``flask kpi rebuild``).
+month on, each month by ``kpi_queries.figures_query`` (the query ``kpi`` reads the history
+with) restricted to those units: one definition of each figure. A writer that bypasses the
+ORM calls ``kpi_cache.touch``, which calls ``rebuild`` (as ``flask kpi rebuild`` does).
 
 ``kpi`` reads a stored month when it is the answer, and the history otherwise: the
 figures as of a date are those of its month end when the month is stored and no level
@@ -24,12 +25,14 @@ from itertools import chain
 from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
+from flask import has_app_context
 from sqlalchemy import (
     Date,
     and_,
     case,
     cast,
     delete,
+    event,
     exists,
     func,
     insert,
@@ -51,6 +54,8 @@ from taskforce.models import (
     ServiceUsage,
     Unit,
 )
+from taskforce.services import clock, kpi_queries
+from taskforce.services.kpi_queries import COUNTS
 
 MONTHS_AHEAD = 2
 MARKS = "taskforce.kpi_store.marks"
@@ -59,7 +64,6 @@ MAX_LISTED_UNITS = 500
 # At most this many services' ids in a statement (each is bound four times).
 MAX_LISTED_SERVICES = 5000
 CHUNK = 500
-COUNTS = ("services", "level3", "level4", "level4_verified", "effective4")
 CLAIMED = (ClaimStatus.VERIFIED, ClaimStatus.PENDING)
 # A unit's attributes that decide whether, and when, its services count.
 UNIT_LIFE = ("active", "started_on", "ended_on")
@@ -191,13 +195,7 @@ def settle(session, today=None):
 
 
 def local_today():
-    from flask import has_app_context
-
-    if has_app_context():
-        from taskforce.services import clock
-
-        return clock.today()
-    return date.today()
+    return clock.today() if has_app_context() else date.today()
 
 
 def horizon(today):
@@ -230,12 +228,10 @@ def _store_claimed(connection, service_ids=None):
 def _write_month(connection, month, units=None, services=None):
     """Write again the rows of ``month`` (of ``units`` only, whose services' ids are
     ``services`` when known, or of every unit)."""
-    from taskforce.services import kpi
-
     connection.execute(delete(MonthFigures).where(
         MonthFigures.month_end == month,
         *(() if units is None else (MonthFigures.unit_id.in_(units),))))
-    figures = kpi.figures_query(month, units, services).subquery()
+    figures = kpi_queries.figures_query(month, units, services).subquery()
     connection.execute(insert(MonthFigures).from_select(
         ["month_end", "unit_id", *COUNTS],
         select(literal(month, Date), figures.c.unit_id, *(figures.c[key] for key in COUNTS))))
@@ -243,12 +239,10 @@ def _write_month(connection, month, units=None, services=None):
 
 def _units_over(connection, service_ids, ends):
     """The units ``service_ids`` counted for at any of the month ends ``ends``."""
-    from taskforce.services import kpi
-
     found, ids = set(), sorted(service_ids)
     for start in range(0, len(ids), CHUNK):
         for row in connection.execute(
-                select(*(kpi.counted_unit(end) for end in ends))
+                select(*(kpi_queries.counted_unit(end) for end in ends))
                 .where(Service.id.in_(ids[start:start + CHUNK]))):
             found.update(row)
     return found
@@ -257,10 +251,8 @@ def _units_over(connection, service_ids, ends):
 def _services_of(connection, units, ends):
     """The ids of the services that counted for ``units`` at any of ``ends``, written out so
     that the history is read by its service indexes; None when there are too many."""
-    from taskforce.services import kpi
-
     ids = connection.execute(select(Service.id).where(
-        or_(*(kpi.counted_unit(end).in_(units) for end in ends)))).scalars().all()
+        or_(*(kpi_queries.counted_unit(end).in_(units) for end in ends)))).scalars().all()
     return ids if len(ids) <= MAX_LISTED_SERVICES else None
 
 
@@ -384,8 +376,6 @@ def _as_date(value):
 
 def init_events():
     """Settle before every commit; forget the marks of a rolled-back transaction."""
-    from sqlalchemy import event
-
     if not event.contains(Session, "before_commit", settle):
         event.listen(Session, "before_commit", settle)
         event.listen(Session, "after_rollback", forget)
