@@ -67,6 +67,12 @@ def test_import_then_show_prints_the_units_ranked_as_json(runner, units, tmp_pat
     assert by_code["H55.02"]["rank_in_province"] == 2
     assert by_code["H55.300"]["rank_in_province"] == 1
     assert [u["code"] for u in shown["units"]] == ["H55.01", "H55.300", "H55.02"]
+    table = runner.invoke(args=["scorecard", "show", "--period", "2025-10"])
+    assert table.exit_code == 0
+    assert [line.split() for line in table.output.splitlines()] == [
+        ["1", "88.50", "300", "H55.01", "Sở", "Tư", "pháp"],
+        ["1", "87.25", "40", "H55.300", "Xã", "Phú", "Thượng"],
+        ["2", "69.00", "950", "H55.02", "Sở", "Y", "tế"]]
 
 
 def test_a_refused_file_writes_nothing_and_dry_run_writes_nothing(runner, units, tmp_path):
