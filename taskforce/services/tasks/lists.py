@@ -17,6 +17,7 @@ from taskforce.models import (
     TaskKind,
     TaskStatus,
 )
+from taskforce.services.inserts import id_in
 from taskforce.services.tasks.classification import classify
 from taskforce.services.tasks.progress import progress_expr, progress_figure, service_progress
 from taskforce.services.text import clean
@@ -155,7 +156,7 @@ def extension_counts(session, task_ids):
         return {}
     rows = session.execute(
         select(ExtensionRequest.task_id, func.count())
-        .where(ExtensionRequest.task_id.in_(task_ids),
+        .where(id_in(session, ExtensionRequest.task_id, task_ids),
                ExtensionRequest.decision == Decision.APPROVED)
         .group_by(ExtensionRequest.task_id))
     return dict(rows.all())

@@ -17,6 +17,7 @@ from sqlalchemy import Integer, case, cast, func, select
 from taskforce.models import Service, Task, TaskKind, task_services
 from taskforce.services import catalog
 from taskforce.services.errors import DomainError
+from taskforce.services.inserts import id_in
 from taskforce.services.tasks.guards import check_action
 from taskforce.services.tasks.validation import check_not_before_start
 
@@ -34,7 +35,7 @@ def service_progress(session, task_ids):
         select(task_services.c.task_id, func.count(),
                func.sum(case((Service.level == 4, 1), else_=0)))
         .join(Service, Service.id == task_services.c.service_id)
-        .where(task_services.c.task_id.in_(task_ids))
+        .where(id_in(session, task_services.c.task_id, task_ids))
         .group_by(task_services.c.task_id))
     return {task_id: (covered, int(level4 or 0)) for task_id, covered, level4 in rows}
 
