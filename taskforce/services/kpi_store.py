@@ -63,6 +63,8 @@ MARKS = "taskforce.kpi_store.marks"
 MAX_LISTED_UNITS = 500
 # At most this many services' ids in a statement (each is bound four times).
 MAX_LISTED_SERVICES = 5000
+# At most this many values bound in one statement (SQLite allows 32,766, PostgreSQL 65,535).
+MAX_BOUND = 20000
 CHUNK = 500
 CLAIMED = (ClaimStatus.VERIFIED, ClaimStatus.PENDING)
 # A unit's attributes that decide whether, and when, its services count.
@@ -251,6 +253,8 @@ def _units_over(connection, service_ids, ends):
 def _services_of(connection, units, ends):
     """The ids of the services that counted for ``units`` at any of ``ends``, written out so
     that the history is read by its service indexes; None when there are too many."""
+    if len(units) * len(ends) > MAX_BOUND:
+        return None
     ids = connection.execute(select(Service.id).where(
         or_(*(kpi_queries.counted_unit(end).in_(units) for end in ends)))).scalars().all()
     return ids if len(ids) <= MAX_LISTED_SERVICES else None

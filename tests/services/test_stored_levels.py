@@ -238,3 +238,18 @@ def test_a_stored_month_is_read_in_one_statement(world, count_queries):
     before = kpi.province_figures(db.session, date(2020, 11, 14), 0.3)
     after = kpi.province_figures(db.session, date(2020, 11, 30), 0.3)
     assert (before.level4, after.level4) == (3, 4)
+
+
+@pytest.mark.parametrize("limits", [{"MAX_BOUND": 0}, {"MAX_LISTED_SERVICES": 0},
+                                    {"MAX_LISTED_UNITS": 0}])
+def test_a_large_change_takes_the_longer_ways_alike(world, monkeypatch, limits):
+    """Past the limits of what one statement may list, the same rows are written."""
+    for name, value in limits.items():
+        monkeypatch.setattr(kpi_store, name, value)
+    change = claim(world["s2"], world["member"], 4, date(2020, 8, 10))
+    world["t1"].active = False
+    db.session.commit()
+    assert_stored_as_history()
+    catalog.verify_claim(db.session, change, actor=world["leader"], now=NOW)
+    db.session.commit()
+    assert_stored_as_history()
