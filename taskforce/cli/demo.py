@@ -28,7 +28,8 @@ def demo():
                    "quarter.")
 @click.option("--merger-2025", "merger", is_flag=True,
               help="Also record the merger of 1 July 2025 (Bắc Kạn into Thái Nguyên, districts "
-                   "abolished); needs a founding date before it, e.g. --founded 2020-10-15.")
+                   "abolished), with --scorecards the new units' scores of July 2025; needs "
+                   "a founding date before it, e.g. --founded 2020-10-15.")
 @with_appcontext
 def load(founded, if_empty, scorecards, merger):
     """Load the Bắc Kạn task force of 2020: members, units, catalog, tasks, accounts."""
@@ -49,6 +50,8 @@ def load(founded, if_empty, scorecards, merger):
         demo_scorecards.load(db.session, now=clock.now())
     events = (merger_2025.load(db.session, today=clock.today(), now=clock.now())
               if merger else 0)
+    if merger and scorecards:
+        merger_2025.load_scorecard(db.session, now=clock.now())
     db.session.commit()
     click.echo(_("Demo data loaded: task force founded on %(day)s, %(units)s units, "
                  "%(services)s services, %(tasks)s tasks.", day=f"{founded_on:%d/%m/%Y}",

@@ -15,12 +15,17 @@ units of its own, so the departments of Bắc Kạn become new units "… tỉnh
 
 import csv
 import io
+import json
+import random
 from datetime import date
 
 from sqlalchemy import select, update
 
+from taskforce.demo import scorecards as demo_scorecards
+from taskforce.demo.people import UNITS
 from taskforce.models import Service, Unit, UnitKind
-from taskforce.services import reorganisation_sheet
+from taskforce.services import reorganisation_sheet, scorecard
+from taskforce.services.scorecard.limits import DEFAULT_MAXIMA
 
 EFFECTIVE_ON = date(2025, 7, 1)
 PROVINCE_BASIS = ("Nghị quyết 202/2025/QH15 ngày 12/6/2025 của Quốc hội về sắp xếp đơn vị "
@@ -103,3 +108,52 @@ def load(session, *, today, now):
                     .execution_options(synchronize_session="fetch"))
     session.flush()
     return len(events)
+
+
+# The 766 scorecard of July 2025, the first month of the new units: each scored from the mean
+# lag of its predecessors, as the demo's earlier months are (taskforce/demo/scorecards.py).
+JULY = "2025-07"
+JULY_PROVINCE = ("T-THAINGUYEN", "Tỉnh Thái Nguyên")
+
+
+def _groups(lag, draw):
+    level = 0.86 - 0.55 * lag + 0.012 * 4
+    return {group: round(top * min(1.0, max(0.3, level + draw.uniform(-0.08, 0.06))), 2)
+            for group, top in DEFAULT_MAXIMA.items()}
+
+
+def _record(ident, code, name, unit_type, groups, rank):
+    return {"ID": ident, "TEN": name, "TEN_COQUAN": name, "MA_COQUAN": code,
+            "LOAI_COQUAN": unit_type, "CAPDONVIID": unit_type, "ID_COQUAN": 20_000 + ident,
+            **{group: f"{value:.2f}".replace(".", ",") for group, value in groups.items()},
+            "TONG_SCORE": f"{sum(groups.values()):.2f}".replace(".", ","),
+            "ROW_STT": str(rank)}
+
+
+def july_records():
+    """The portal's rows of July 2025: the province of Thái Nguyên, then the new units."""
+    lags = {code: lag for code, _name, _kind, _count, lag in UNITS}
+    # The departments' names already end with the province; the communes' get the suffix.
+    units = [(codes, code, name, "2") for codes, code, name in DEPARTMENTS]
+    units += [((district,), code, f"{name} - tỉnh Thái Nguyên", "3")
+              for district, communes in COMMUNES.items() for code, name in communes]
+    draw = random.Random(demo_scorecards.SEED + 4)
+    rows = []
+    for ident, (codes, code, name, unit_type) in enumerate(units, start=2):
+        groups = _groups(sum(lags[c] for c in codes) / len(codes), draw)
+        rank = max(1, int((100 - sum(groups.values())) * 45))
+        rows.append(_record(ident, code, name, unit_type, groups, rank))
+    average = {group: round(sum(float(r[group].replace(",", ".")) for r in rows) / len(rows), 2)
+               for group in DEFAULT_MAXIMA}
+    return [_record(1, *JULY_PROVINCE, "1", average, 25), *rows]
+
+
+def load_scorecard(session, *, now):
+    """Import the score table of July 2025 for the new units (after ``load``)."""
+    data = json.dumps(july_records(), ensure_ascii=False).encode()
+    plan = scorecard.import_scorecard(session, data, f"diem-766-{JULY}.json",
+                                      scorecard.parse_period(JULY), create_units=False,
+                                      actor=None, now=now)
+    if not plan.ok:
+        raise ValueError(f"demo scorecard {JULY}: {plan.errors[:3]}")
+    return 1

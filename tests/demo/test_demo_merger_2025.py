@@ -13,6 +13,7 @@ from taskforce.demo.people import UNITS
 from taskforce.extensions import db
 from taskforce.models import Reorganisation, Unit, UnitKind
 from taskforce.services import kpi
+from taskforce.services.scorecard import pages as scorecard_pages
 
 KEYS = ("services", "level3", "level4", "level4_verified")
 OLD_CODES = {code for code, *_rest in UNITS}
@@ -99,3 +100,29 @@ def test_the_merger_needs_the_historical_founding(runner):
     assert result.exit_code != 0
     assert "--founded 2020-10-15" in result.output
     assert db.session.scalar(select(func.count(Unit.id))) == 0
+
+
+def test_the_scorecard_runs_on_through_the_merger(runner):
+    result = runner.invoke(args=["demo", "load", "--founded", "2020-10-15", "--scorecards",
+                                 "--merger-2025"])
+    assert result.exit_code == 0, result.output
+    june = run_json(runner, "scorecard", "show", "--period", "2025-06", "--json")
+    july = run_json(runner, "scorecard", "show", "--period", "2025-07", "--json")
+    assert {u["code"] for u in june["units"]} == OLD_CODES
+    assert {u["code"] for u in july["units"]} == NEW_DEPARTMENTS | COMMUNES
+    assert july["province"]["name"] == "Tỉnh Thái Nguyên"
+    for unit in july["units"]:
+        assert abs(sum(unit["groups"].values()) - unit["total"]) <= 0.02
+    totals = [u["total"] for u in july["units"]]
+    assert any(t < 80 for t in totals) and any(t >= 90 for t in totals)
+
+    # A new unit's scores over time run through the units it was made of.
+    finance = db.session.scalar(select(Unit).where(Unit.code == "TN-STC"))
+    history = [(period.label, row.unit.code) for period, row in
+               scorecard_pages.unit_history(db.session, finance)]
+    assert ("2025-07", "TN-STC") in history
+    for month in ("2025-03", "2025-04", "2025-05", "2025-06"):
+        assert {code for label, code in history if label == month} == {"STC", "SKHDT"}
+    # The 2020 contract holds with both options.
+    figures = run_json(runner, "kpi", "--as-of", "2020-08-31", "--json")
+    assert figures["province"]["share_verified"] == pytest.approx(0.2406, abs=0.00005)
