@@ -272,6 +272,11 @@ def refresh(connection, marks, today):
         return
     if marks.services:
         _store_claimed(connection, marks.services)
+    # A unit whose every month changes loses its rows first: the months written below (the
+    # new ones for every unit, the earlier ones for the units reached) are then its only rows.
+    everything = [unit_id for unit_id, day in marks.units.items() if day is None]
+    if everything:
+        connection.execute(delete(MonthFigures).where(MonthFigures.unit_id.in_(everything)))
     days = [*marks.units.values(), *marks.services.values()]
     latest = max([day for day in days if day is not None], default=today)
     last = max(stored_through, horizon(today), month_end(latest))
@@ -282,9 +287,6 @@ def refresh(connection, marks, today):
     if not ends:
         return
     units = set(marks.units) | _units_over(connection, marks.services, ends)
-    everything = [unit_id for unit_id, day in marks.units.items() if day is None]
-    if everything:
-        connection.execute(delete(MonthFigures).where(MonthFigures.unit_id.in_(everything)))
     listed = None if len(units) > MAX_LISTED_UNITS else sorted(units)
     services = None if listed is None else _services_of(connection, listed, ends)
     for month in ends:

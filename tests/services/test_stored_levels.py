@@ -253,3 +253,49 @@ def test_a_large_change_takes_the_longer_ways_alike(world, monkeypatch, limits):
     catalog.verify_claim(db.session, change, actor=world["leader"], now=NOW)
     db.session.commit()
     assert_stored_as_history()
+
+
+def reorganise(world, change, from_units, *successors, on=date(2020, 10, 1), today=TODAY):
+    from taskforce.services import reorganisations
+    from taskforce.services.reorganisations import ReorganisationDraft
+
+    draft = ReorganisationDraft(effective_on=on, change=change,
+                                from_codes=tuple(unit.code for unit in from_units),
+                                successors=tuple(successors), basis="Nghị quyết số 1")
+    admin = factories.user("admin")
+    reorganisations.record(db.session, [draft], actor=admin, today=today, now=NOW)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("kind", ["merge", "split", "rename", "dissolve"])
+def test_a_reorganisation_of_each_kind(world, kind):
+    from taskforce.services.reorganisations import Successor
+
+    a, b = world["a"], world["b"]
+    if kind == "merge":
+        reorganise(world, kind, [a, b], Successor("AB", "Huyện A-B"))
+    elif kind == "split":
+        reorganise(world, kind, [a], Successor("A1", "Sở A1", ("A.1", "A.3")),
+                   Successor("A2", "Sở A2", ("A.2",)))
+    elif kind == "rename":
+        reorganise(world, kind, [b], Successor("B2", "Huyện B mới"))
+    else:
+        reorganise(world, kind, [b], Successor(a.code))
+    assert_stored_as_history()
+    # A claim after the reorganisation is stored under the successor too.
+    service = db.session.scalar(select(Service).where(Service.code == "A.2"))
+    claim(service, world["member"], 4, date(2020, 11, 12))
+    db.session.commit()
+    assert_stored_as_history()
+
+
+def test_a_reorganisation_that_takes_effect_later(world):
+    from taskforce.services import reorganisations
+    from taskforce.services.reorganisations import Successor
+
+    reorganise(world, "merge", [world["a"], world["b"]], Successor("AB", "Huyện A-B"),
+               on=date(2020, 12, 1))
+    # Until the date, the merged units' work stays where it was (applied by the job).
+    reorganisations.apply_due(db.session, today=date(2020, 12, 1), now=NOW)
+    db.session.commit()
+    assert_stored_as_history()
