@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from taskforce.extensions import db
-from taskforce.models import Notification, Role
+from taskforce.models import Notification, Role, Unit
 from taskforce.services import catalog_import
 from taskforce.services.errors import DomainError
 from tests import factories
@@ -49,6 +49,7 @@ NOT_FUZZED = {"auth.logout": "no fields: it only ends the session",
               "tokens.revoke": "a confirmation for one's own token only"}
 # Routes that answer a valid post with a page of their own instead of a redirect.
 ANSWER_WITH_A_PAGE = {"auth.two_factor", "tasks.wizard", "catalog.import_catalog",
+                      "admin.reorganisations_page",  # the preview of the sheet
                       "scorecard.upload",  # the preview of the score table
                       "tokens.index",  # the new token is shown once, on the page
                       "reviews.letter"}  # the numbered letter comes back as its .docx
@@ -61,6 +62,8 @@ DROP = object()
 PREVIEWED = "Mã thủ tục,Tên thủ tục,Cơ quan thực hiện,Mức độ\nMOI-1,Thủ tục mới,Sở Tư pháp,3\n"
 PREVIEWED = PREVIEWED.encode()
 # A 766 score table of the world's unit B, to reach the scorecard import's confirmation.
+# A reorganisation sheet renaming unit B, to reach the reorganisation's confirmation.
+REORGANISED = "effective_on,change,from_codes,to_code,to_name,basis\n"
 SCORED = ('[{"TEN_COQUAN": "Sở Tư pháp", "CKMB": "15", "TDGQ": "18", "CLGQ": "10", '
           '"TTTT": "8", "MDSH": "17", "MDHL": "16", "TONG_SCORE": "84"}]').encode()
 
@@ -210,7 +213,12 @@ class Fuzzer:
         forms = post_forms("/catalog/import", response.get_data(as_text=True))
         data = {"period": "2020-10", "file": (io.BytesIO(SCORED), "diem.json")}
         response = self.clients["leader"].post("/scorecard/import", data=data)
-        return forms + post_forms("/scorecard/import", response.get_data(as_text=True))
+        forms += post_forms("/scorecard/import", response.get_data(as_text=True))
+        code = db.session.get(Unit, self.world["unit_b"]).code
+        sheet = (f"{REORGANISED}2020-10-01,rename,{code},STP-MOI,Sở Tư pháp mới,NQ 1\n")
+        data = {"file": (io.BytesIO(sheet.encode()), "sap-xep.csv")}
+        response = self.clients["admin"].post("/admin/reorganisations", data=data)
+        return forms + post_forms("/admin/reorganisations", response.get_data(as_text=True))
 
     def forms(self):
         """{(endpoint, field names): (visitor, form)} of every POST form found."""
