@@ -144,3 +144,6 @@ class MonthFigures(db.Model):
     level4: Mapped[int] = mapped_column(Integer, default=0)
     level4_verified: Mapped[int] = mapped_column(Integer, default=0)
     effective4: Mapped[int] = mapped_column(Integer, default=0)
+    # The unit's level4_verified when it has usage imported in the three months to the
+    # month end, else 0: the effectiveness measure's denominator (kpi_queries.REPORTED).
+    level4_reported: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -7,11 +7,16 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, case, func, literal_column, select
+from sqlalchemy.orm import aliased
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit
 from taskforce.services import unit_map
 
 COUNTS = ("services", "level3", "level4", "level4_verified", "effective4")
+# Stored beside the counts for the effectiveness measure, not part of kpi's figures: the
+# services verified at level 4 of a unit that has usage imported in the window (else 0).
+REPORTED = "level4_reported"
+STORED = (*COUNTS, REPORTED)
 
 
 def levels_as_of(as_of, statuses, services=None):
@@ -56,15 +61,42 @@ def counted_unit(as_of):
     return Service.unit_id if as_of is None else unit_map.unit_of_service(as_of)
 
 
-def figures_query(as_of, units=None, services=None):
+def effective_window(as_of):
+    """The first day of the three months of usage that make a level-4 service effective."""
+    return date(as_of.year, as_of.month, 1) - relativedelta(months=2)
+
+
+def has_usage(as_of, unit_id, start):
+    """The SQL condition that some active service counted for ``unit_id`` on ``as_of`` has
+    usage imported from ``start`` to ``as_of``: what the use-based measures call having data.
+
+    Asked as two probes that stop at the first row found: the services of the unit that
+    stayed in it (by the index of the services' unit), then those a reorganisation moved
+    after ``as_of`` (none without one). Scalar subqueries with LIMIT, not EXISTS, which
+    PostgreSQL turns into a join over the whole usage."""
+    moved = unit_map.moved_after(as_of)
+    window = (ServiceUsage.month >= start, ServiceUsage.month <= as_of)
+
+    def probe(conditions):
+        service = aliased(Service)
+        return (select(ServiceUsage.id).join(service, service.id == ServiceUsage.service_id)
+                .where(service.active.is_(True), *window, *conditions(service))
+                .limit(1).scalar_subquery())
+    stayed = probe(lambda s: (s.unit_id == unit_id, s.id.not_in(moved)))
+    moved_in = probe(lambda s: (s.id.in_(moved), unit_map.unit_of_service(as_of, s) == unit_id))
+    return func.coalesce(stayed, moved_in).is_not(None)
+
+
+def figures_query(as_of, units=None, services=None, reported=False):
     """Each unit's counts (``COUNTS``) as of ``as_of``; ``units``, ids, limits it to those,
-    and ``services``, their services' ids if known, lets it read only their history."""
+    and ``services``, their services' ids if known, lets it read only their history. With
+    ``reported`` the stored ``REPORTED`` figure too."""
     unit = counted_unit(as_of)
     if services is None and units is not None:
         services = select(Service.id).where(unit.in_(units))
     verified = levels_as_of(as_of, [ClaimStatus.VERIFIED], services)
     claimed = levels_as_of(as_of, [ClaimStatus.VERIFIED, ClaimStatus.PENDING], services)
-    window_start = date(as_of.year, as_of.month, 1) - relativedelta(months=2)
+    window_start = effective_window(as_of)
     used = (
         select(ServiceUsage.service_id)
         .where(ServiceUsage.month >= window_start, ServiceUsage.month <= as_of,
@@ -75,7 +107,7 @@ def figures_query(as_of, units=None, services=None):
         .subquery()
     )
     is4v = verified.c.level == 4
-    return (
+    counts = (
         select(
             unit.label("unit_id"),
             func.count(Service.id).label("services"),
@@ -92,3 +124,13 @@ def figures_query(as_of, units=None, services=None):
                *_among(Service.id, services), *_among(unit, units))
         .group_by(unit)
     )
+    if not reported:
+        return counts
+    # A unit with an effective service has data; one without verified level-4 services
+    # counts nothing either way: only the others are asked.
+    found = counts.subquery("unit_counts")
+    return select(*found.c, case(
+        (found.c.effective4 > 0, found.c.level4_verified),
+        (found.c.level4_verified == 0, 0),
+        (has_usage(as_of, found.c.unit_id, window_start), found.c.level4_verified),
+        else_=0).label(REPORTED))

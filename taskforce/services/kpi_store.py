@@ -55,7 +55,7 @@ from taskforce.models import (
     Unit,
 )
 from taskforce.services import clock, kpi_queries
-from taskforce.services.kpi_queries import COUNTS
+from taskforce.services.kpi_queries import COUNTS, REPORTED, STORED
 
 MONTHS_AHEAD = 2
 MARKS = "taskforce.kpi_store.marks"
@@ -233,10 +233,10 @@ def _write_month(connection, month, units=None, services=None):
     connection.execute(delete(MonthFigures).where(
         MonthFigures.month_end == month,
         *(() if units is None else (MonthFigures.unit_id.in_(units),))))
-    figures = kpi_queries.figures_query(month, units, services).subquery()
+    figures = kpi_queries.figures_query(month, units, services, reported=True).subquery()
     connection.execute(insert(MonthFigures).from_select(
-        ["month_end", "unit_id", *COUNTS],
-        select(literal(month, Date), figures.c.unit_id, *(figures.c[key] for key in COUNTS))))
+        ["month_end", "unit_id", *STORED],
+        select(literal(month, Date), figures.c.unit_id, *(figures.c[key] for key in STORED))))
 
 
 def _units_over(connection, service_ids, ends):
@@ -366,6 +366,31 @@ def trend_rows(session, ends):
     if rows is None:
         return None
     return {wanted[_as_date(row[0])]: Counts(*row[1:4]) for row in rows}
+
+
+def effectiveness_rows(session, ends):
+    """``{end: (effective4, level4_reported)}`` of the province at each of ``ends`` (the
+    default effectiveness measure's numerator and denominator), or None when the store does
+    not answer for the last of them. Every end but the last is a month end."""
+    wanted = {**{on: on for on in ends[:-1]}, month_end(ends[-1]): ends[-1]}
+    table = MonthFigures.__table__
+    rows = _checked(session, ends[-1], select(
+        table.c.month_end, func.sum(table.c.effective4), func.sum(table.c[REPORTED]))
+        .where(table.c.month_end.in_(list(wanted))).group_by(table.c.month_end))
+    if rows is None:
+        return None
+    return {wanted[_as_date(row[0])]: (int(row[1]), int(row[2])) for row in rows}
+
+
+def effectiveness_units(session, as_of):
+    """``{unit_id: (effective4, level4_reported)}`` as of ``as_of``, or None."""
+    table = MonthFigures.__table__
+    rows = _checked(session, as_of, select(
+        table.c.unit_id, table.c.effective4, table.c[REPORTED])
+        .where(table.c.month_end == month_end(as_of)))
+    if rows is None:
+        return None
+    return {row[0]: (int(row[1]), int(row[2])) for row in rows}
 
 
 class Counts(NamedTuple):

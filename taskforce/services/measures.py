@@ -19,7 +19,7 @@ from sqlalchemy import Date, and_, case, exists, func, literal, or_, select, uni
 from sqlalchemy.orm import aliased
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit, UnitKind
-from taskforce.services import kpi, kpi_cache, unit_map, usage_figures
+from taskforce.services import kpi, kpi_cache, kpi_store, unit_map, usage_figures
 from taskforce.services.errors import DomainError
 from taskforce.services.usage_figures import window_start
 
@@ -295,6 +295,17 @@ def _effectiveness_units(as_of, *, min_level, months):
             .group_by(unit))
 
 
+def _effectiveness_rows(session, as_of, shared, *, min_level, months):
+    """The units' effectiveness: from the stored month figures when they hold it and
+    answer for ``as_of``, else counted from the usage."""
+    if usage_figures.stored_effectiveness(min_level, months):
+        stored = kpi_store.effectiveness_units(session, as_of)
+        if stored is not None:
+            return stored
+    return _units_by_sql(_effectiveness_units)(session, as_of, shared, min_level=min_level,
+                                               months=months)
+
+
 def _has_usage(**_params):
     return _usage_of_active(select(ServiceUsage.id).select_from(ServiceUsage), None).exists()
 
@@ -338,7 +349,7 @@ MEASURES = {
                 usage_figures.dossier_series("digitised"), _dossier_data("digitised")),
         Measure("effectiveness",
                 _l("Share of services at the class that received online dossiers"),
-                {"min_level": 4, "months": 3}, USE, _units_by_sql(_effectiveness_units),
+                {"min_level": 4, "months": 3}, USE, _effectiveness_rows,
                 usage_figures.effectiveness_series, _has_usage),
     )
 }

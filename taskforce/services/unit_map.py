@@ -21,8 +21,7 @@ def unit_of_service(as_of, service=Service):
     figures are exactly those of ``Service.unit_id``; the moved ones are found in one
     uncorrelated subquery, and only theirs read their spans.
     """
-    moved = (select(ServiceUnit.service_id)
-             .where(ServiceUnit.reorganisation_id.is_not(None), ServiceUnit.started_on > as_of))
+    moved = moved_after(as_of)
     span = aliased(ServiceUnit)
     begun = span.started_on <= as_of
     then = (select(span.unit_id).where(span.service_id == service.id)
@@ -30,6 +29,13 @@ def unit_of_service(as_of, service=Service):
                       span.started_on, span.id.desc())
             .limit(1).scalar_subquery())
     return case((service.id.in_(moved), then), else_=service.unit_id)
+
+
+def moved_after(as_of):
+    """The ids of the services a reorganisation moved after ``as_of``: the only ones whose
+    unit on that day was not their present one."""
+    return (select(ServiceUnit.service_id)
+            .where(ServiceUnit.reorganisation_id.is_not(None), ServiceUnit.started_on > as_of))
 
 
 def unit_exists(as_of, unit=Unit):

@@ -8,10 +8,16 @@ that scans it costs a few hundred milliseconds, and a plan asks for several. So:
   unit's sums over a window; a computation that asks for several dossier measures (a plan's
   figures) passes the same ``shared`` dict to each, so the usage is read once, and every
   dossier measure's series and per-unit values are added up from those sums in Python;
-- effectiveness's series reads the months with online dossiers once, from their partial
-  index: each service's months as a bit mask (one bit a month), so a point of the series
-  asks "does the service's mask meet the window's?" instead of searching the usage again for
-  every service and every point; whether a unit has data is asked once per unit and point.
+- those sums are kept between requests under the usage stamp (``kpi_cache``), which a claim,
+  a verification or a return does not replace: after the changes of every day they are not
+  read again;
+- effectiveness at level 4 over three months, the default, is kpi's effective services over
+  the stored ``level4_reported`` (``kpi_store``), written in the transaction of each change;
+- with other parameters, effectiveness's series reads the months with online dossiers once,
+  from their partial index: each service's months as a bit mask (one bit a month), so a point
+  of the series asks "does the service's mask meet the window's?" instead of searching the
+  usage again for every service and every point; whether a unit has data is asked once per
+  unit and point.
 
 The figures are those of the plain SQL of ``services.measures``, sum for sum.
 """
@@ -35,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from taskforce.models import ClaimStatus, LevelChange, Service, ServiceUsage, Unit
-from taskforce.services import kpi, unit_map
+from taskforce.services import kpi, kpi_cache, kpi_store, unit_map
 
 # (numerator, denominator) of each dossier measure among the six sums.
 DOSSIER_SUMS = {
@@ -88,9 +94,12 @@ def _numbers(row):
     return tuple(int(row._mapping[key] or 0) for key in SUMS)
 
 
-def _once(shared, key, count):
+def _once(session, shared, key, count):
+    """``count()`` once per computation (``shared``), and kept between requests under the
+    usage stamp, which a change of levels alone does not replace (``kpi_cache``)."""
     if key not in shared:
-        shared[key] = count()
+        shared[key] = kpi_cache.cached(session, ("usage",) + key, count,
+                                       stamp_key=kpi_cache.USAGE_STAMP_KEY)
     return shared[key]
 
 
@@ -107,7 +116,7 @@ def month_sums(session, first, last, shared):
                  .where(ServiceUsage.month >= first, ServiceUsage.month <= last)
                  .group_by(ServiceUsage.month))
         return {_as_date(row.month): _numbers(row) for row in session.execute(query)}
-    return _once(shared, ("months", first, last), count)
+    return _once(session, shared, ("months", first, last), count)
 
 
 def unit_sums(session, as_of, months, shared):
@@ -123,7 +132,7 @@ def unit_sums(session, as_of, months, shared):
                         ServiceUsage.month <= as_of)
                  .group_by(unit))
         return {row.unit_id: _numbers(row) for row in session.execute(query)}
-    return _once(shared, ("units", as_of, months), count)
+    return _once(session, shared, ("units", as_of, months), count)
 
 
 def _pair(name, sums):
@@ -252,8 +261,20 @@ def _effectiveness_chunk(ends, min_level, window):
             .where(or_(per_unit.c.numerator > 0, has_data)).group_by(per_unit.c.month_end))
 
 
+def stored_effectiveness(min_level, months):
+    """Whether the stored month figures hold the measure with these parameters: level 4 in
+    three months are kpi's effective services (``kpi_queries.REPORTED``)."""
+    return min_level == 4 and months == 3
+
+
 def effectiveness_series(session, ends, _shared, *, min_level, months):
-    """``{month_end: (numerator, denominator)}`` of the effectiveness measure."""
+    """``{month_end: (numerator, denominator)}`` of the effectiveness measure: from the
+    stored month figures when they hold it and answer, else from the usage."""
+    if stored_effectiveness(min_level, months) and all(
+            end == kpi_store.month_end(end) for end in ends[:-1]):
+        stored = kpi_store.effectiveness_rows(session, list(ends))
+        if stored is not None:
+            return {end: pair for end, pair in stored.items() if pair[1]}
     found = {}
     for chunk in _chunks(ends, months):
         for row in session.execute(_effectiveness_chunk(chunk, min_level, months)):

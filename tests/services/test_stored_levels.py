@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 
 from taskforce.extensions import db
 from taskforce.models import ClaimStatus, LevelChange, MonthFigures, Service, UnitKind
-from taskforce.services import catalog, kpi, kpi_store
+from taskforce.services import catalog, kpi, kpi_store, measures
 from taskforce.services.catalog_import import (
     apply_catalog_import,
     apply_usage_import,
@@ -48,12 +48,17 @@ def world(app):
 
 
 def history_counts(month):
-    return {row.unit_id: tuple(int(row._mapping[key]) for key in kpi.COUNTS)
+    """kpi's counts from the history, and the effectiveness measure's denominator counted
+    from the usage by the measure's own query (its units without data have none)."""
+    reported = {row.unit_id: int(row.denominator) for row in db.session.execute(
+        measures._effectiveness_units(month, min_level=4, months=3))}
+    return {row.unit_id: (*(int(row._mapping[key]) for key in kpi.COUNTS),
+                          reported.get(row.unit_id, 0))
             for row in db.session.execute(kpi.figures_query(month))}
 
 
 def stored_counts(month):
-    return {row.unit_id: tuple(getattr(row, key) for key in kpi.COUNTS)
+    return {row.unit_id: tuple(getattr(row, key) for key in (*kpi.COUNTS, "level4_reported"))
             for row in db.session.scalars(select(MonthFigures)
                                           .where(MonthFigures.month_end == month))}
 

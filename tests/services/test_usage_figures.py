@@ -57,3 +57,27 @@ def test_a_long_effectiveness_series_is_read_in_several_masks(catalog, count_que
             assert value == measures.compute(db.session, "effectiveness", on, params).overall, on
         else:
             assert value is None, on
+
+
+def test_effectiveness_at_level_4_in_three_months_is_read_from_the_stored_months(
+        catalog, count_queries):  # noqa: F811
+    """The default effectiveness is kpi's effective services over the stored denominator
+    (``level4_reported``): one statement, the same figures as counted from the usage."""
+    as_of = date(2021, 1, 20)
+    ends = plans.series_ends(as_of)
+    params = {"min_level": 4, "months": 3}
+    with count_queries() as queries:
+        stored = usage_figures.effectiveness_series(db.session, ends, {}, **params)
+    assert len(queries.statements) == 1 and "month_figures" in queries.statements[0]
+    counted = {}
+    for chunk in usage_figures._chunks(ends, params["months"]):
+        for row in db.session.execute(usage_figures._effectiveness_chunk(chunk, 4, 3)):
+            if row.denominator:
+                counted[usage_figures._as_date(row.month_end)] = (row.numerator,
+                                                                 row.denominator)
+    assert stored == counted and any(numerator for numerator, _ in counted.values())
+    for on in ends:
+        units = measures._effectiveness_rows(db.session, on, {}, **params)
+        by_sql = {row.unit_id: (row.numerator, row.denominator) for row in db.session.execute(
+            measures._effectiveness_units(on, **params))}
+        assert {u: pair for u, pair in units.items() if pair[1]} == by_sql, on
