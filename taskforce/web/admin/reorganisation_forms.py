@@ -5,7 +5,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from taskforce.web.catalog.import_forms import STORED_NAME
+from taskforce.web import uploads
 from taskforce.web.forms import BaseForm
 
 
@@ -18,6 +18,6 @@ class ReorganisationUploadForm(BaseForm):
 
 
 class ConfirmReorganisationForm(BaseForm):
-    token = HiddenField(validators=[DataRequired(), Regexp(STORED_NAME)])
+    token = HiddenField(validators=[DataRequired(), Regexp(uploads.TOKEN)])
     filename = HiddenField(validators=[Length(max=255)])
     submit = SubmitField(_l("Record the reorganisations"))

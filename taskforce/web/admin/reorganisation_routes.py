@@ -1,18 +1,18 @@
 """Reorganisations of units from a sheet: upload, preview with every refusal, confirm."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from taskforce.extensions import db
 from taskforce.permissions import require
 from taskforce.services import clock, reorganisation_sheet, reorganisations, spreadsheets
+from taskforce.web import uploads
 from taskforce.web.admin import bp
 from taskforce.web.admin.reorganisation_forms import (
     ConfirmReorganisationForm,
     ReorganisationUploadForm,
 )
-from taskforce.web.catalog.import_routes import _store, _take
 from taskforce.web.submit import attempt, submit
 
 
@@ -33,7 +33,7 @@ def reorganisations_page():
                                                                   upload.filename), form=form)
         if planned.ok:
             plan = planned.value
-            return _preview(plan, _store(data, upload.filename) if plan.ok else None)
+            return _preview(plan, uploads.keep(data, upload.filename) if plan.ok else None)
     return render_template("admin/reorganisations.html", form=form,
                            events=reorganisations.history(db.session))
 
@@ -42,11 +42,9 @@ def reorganisations_page():
 @require("units.reorganise")
 def reorganisations_confirm():
     form = ConfirmReorganisationForm()
-    data = _take(form.token.data) if form.validate_on_submit() else None
-    if data is None:
-        flash(_("This file is no longer waiting for confirmation: it was imported already, or "
-                "its preview is more than a day old. Upload it again."), "warning")
-        return redirect(url_for("admin.reorganisations_page"))
+    data, expired = uploads.take_confirmed(form, "admin.reorganisations_page")
+    if expired:
+        return expired
     recorded = submit(lambda: reorganisation_sheet.record_file(
         db.session, data, form.filename.data, actor=current_user, today=clock.today(),
         now=clock.now()), _recorded)

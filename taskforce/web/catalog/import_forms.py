@@ -6,12 +6,10 @@ from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
+from taskforce.web import uploads
 from taskforce.web.forms import BaseForm
 
 KINDS = ("catalog", "usage")
-# The name a previewed file is kept under: random hex and the uploaded file's extension.
-STORED_NAME = r"^[0-9a-f]{32}\.(xlsx|csv)$"
-
 
 class ImportForm(BaseForm):
     kind = SelectField(_l("The file holds"), default="catalog", choices=[
@@ -27,6 +25,6 @@ class ImportForm(BaseForm):
 
 class ConfirmImportForm(BaseForm):
     kind = HiddenField(validators=[AnyOf(KINDS)])
-    token = HiddenField(validators=[DataRequired(), Regexp(STORED_NAME)])
+    token = HiddenField(validators=[DataRequired(), Regexp(uploads.TOKEN)])
     filename = HiddenField(validators=[Length(max=255)])
     submit = SubmitField(_l("Confirm the import"))

@@ -6,10 +6,8 @@ from wtforms import BooleanField, FloatField, HiddenField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Length, Regexp
 
 from taskforce.services.scorecard import GROUPS, Yardstick
+from taskforce.web import uploads
 from taskforce.web.forms import BaseForm
-
-# The name a previewed file is kept under: random hex and the uploaded file's extension.
-STORED_NAME = r"^scorecard-[0-9a-f]{32}\.(xlsx|csv|json)$"
 
 
 class UploadForm(BaseForm):
@@ -25,7 +23,7 @@ class UploadForm(BaseForm):
 
 
 class ConfirmForm(BaseForm):
-    token = HiddenField(validators=[DataRequired(), Regexp(STORED_NAME)])
+    token = HiddenField(validators=[DataRequired(), Regexp(uploads.TOKEN)])
     filename = HiddenField(validators=[Length(max=255)])
     period = HiddenField(validators=[DataRequired(), Length(max=10)])
     create_units = HiddenField(validators=[Length(max=1)])

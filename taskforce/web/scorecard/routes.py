@@ -1,12 +1,6 @@
 """The scorecard: a period's table, the import with its preview, a unit's weakest group."""
 
-import contextlib
-import os
-import re
-import secrets
-import time
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,9 +8,9 @@ from taskforce.extensions import db
 from taskforce.models import ScoreTable, Unit
 from taskforce.permissions import get_or_404, require
 from taskforce.services import clock, scorecard, spreadsheets
+from taskforce.web import uploads
 from taskforce.web.scorecard import bp
 from taskforce.web.scorecard.forms import (
-    STORED_NAME,
     ConfirmForm,
     TaskForm,
     UploadForm,
@@ -26,8 +20,6 @@ from taskforce.web.submit import attempt, submit
 from taskforce.web.utils import page_of_list
 
 PREVIEW_LIMIT = 200
-# An upload waits this long for its confirmation before it is thrown away.
-KEEP_SECONDS = 24 * 3600
 
 
 @bp.route("/scorecard")
@@ -44,41 +36,6 @@ def index():
         "scorecard/index.html", tables=tables, board=board, groups=scorecard.GROUPS,
         period=scorecard.of_table, label=scorecard.group_label,
         page=page_of_list(board.lines) if board else None, task_form=TaskForm())
-
-
-# Keeping an upload until its confirmation ---------------------------------------------------
-
-def _folder():
-    return os.path.join(current_app.config["INSTANCE_DIR"], "imports")
-
-
-def _store(data, filename):
-    folder = _folder()
-    os.makedirs(folder, exist_ok=True)
-    cutoff = time.time() - KEEP_SECONDS
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        if re.match(STORED_NAME, name) and os.path.getmtime(path) < cutoff:
-            with contextlib.suppress(FileNotFoundError):  # another request took it first
-                os.remove(path)
-    token = "scorecard-{}.{}".format(secrets.token_hex(16), filename.rsplit(".", 1)[-1].lower())
-    with open(os.path.join(folder, token), "xb") as out:
-        out.write(data)
-    return token
-
-
-def _take(token):
-    """The stored file's bytes, removed so that it is imported once; or None."""
-    if not re.match(STORED_NAME, token or ""):
-        return None
-    path = os.path.join(_folder(), token)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-        os.remove(path)
-    except FileNotFoundError:
-        return None
-    return data
 
 
 def _plan(data, filename, period_text, create_units):
@@ -104,7 +61,7 @@ def upload():
         planned = attempt(lambda: _plan(data, file.filename, form.period.data,
                                         form.create_units.data), form=form)
         if planned.ok:
-            token = _store(data, file.filename) if planned.value.ok else None
+            token = uploads.keep(data, file.filename) if planned.value.ok else None
             return _preview(planned.value, token)
     return render_template("scorecard/import.html", form=form)
 
@@ -113,11 +70,9 @@ def upload():
 @require("scorecard.import")
 def confirm():
     form = ConfirmForm()
-    data = _take(form.token.data) if form.validate_on_submit() else None
-    if data is None:
-        flash(_("This file is no longer waiting for confirmation: it was imported already, or "
-                "its preview is more than a day old. Upload it again."), "warning")
-        return redirect(url_for("scorecard.upload"))
+    data, expired = uploads.take_confirmed(form, "scorecard.upload")
+    if expired:
+        return expired
     done = submit(lambda: scorecard.import_scorecard(
         db.session, data, form.filename.data, scorecard.parse_period(form.period.data),
         create_units=form.create_units.data == "1", actor=current_user, now=clock.now()),
