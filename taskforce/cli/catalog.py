@@ -1,31 +1,14 @@
 """``flask catalog import`` and ``flask usage import``: load spreadsheets from the command line."""
 
-import os
-
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from taskforce.cli import sheets
 from taskforce.extensions import db
-from taskforce.services import catalog_import, clock, spreadsheets
-from taskforce.services.errors import DomainError
+from taskforce.services import catalog_import, clock
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def _read(path):
-    if os.path.getsize(path) > spreadsheets.MAX_FILE_BYTES:
-        raise click.ClickException(_("The file is larger than %(mb)s MB.",
-                                     mb=spreadsheets.MAX_FILE_BYTES // (1024 * 1024)))
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
-def _plan(planner, path, **kw):
-    try:
-        return planner(db.session, _read(path), os.path.basename(path), **kw)
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
 
 
 def _report(plan):
@@ -33,26 +16,12 @@ def _report(plan):
                  "%(change)s to change, %(same)s unchanged.", file=plan.filename,
                  header=plan.header_row, rows=plan.rows, add=len(plan.additions),
                  change=len(plan.changes), same=plan.unchanged))
-    for row, message in plan.errors:
-        click.echo(_("Row %(row)s: %(message)s", row=row, message=message), err=True)
-    if plan.errors:
-        raise click.ClickException(_("%(count)s errors; nothing was imported.",
-                                     count=len(plan.errors)))
+    sheets.refuse(plan.errors)
 
 
-def _finish(dry_run, write):
-    if dry_run:
-        db.session.rollback()
-        click.echo(_("Dry run: nothing was written."))
-        return
-    try:
-        counts = write()
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
-    click.echo(_("Imported: %(added)s added, %(updated)s updated.", added=counts["added"],
-                 updated=counts["updated"]))
+def _imported(counts):
+    return _("Imported: %(added)s added, %(updated)s updated.", added=counts["added"],
+             updated=counts["updated"])
 
 
 @click.group()
@@ -70,10 +39,12 @@ def catalog():
 def import_catalog(file, dry_run, unverified, today):
     """Import services and their levels from an .xlsx or CSV file (all or nothing)."""
     today = today.date() if today else clock.today()
-    plan = _plan(catalog_import.plan_catalog_import, file, today=today, verified=not unverified)
+    plan = sheets.plan(catalog_import.plan_catalog_import, file, today=today,
+                       verified=not unverified)
     _report(plan)
-    _finish(dry_run, lambda: catalog_import.apply_catalog_import(
-        db.session, plan, actor=None, verified=not unverified, today=today, now=clock.now()))
+    sheets.finish(dry_run, lambda: catalog_import.apply_catalog_import(
+        db.session, plan, actor=None, verified=not unverified, today=today, now=clock.now()),
+        _imported)
 
 
 @click.group()
@@ -89,7 +60,7 @@ def usage():
 def import_usage(file, dry_run, today):
     """Import monthly dossier figures from an .xlsx or CSV file (all or nothing)."""
     today = today.date() if today else clock.today()
-    plan = _plan(catalog_import.plan_usage_import, file, today=today)
+    plan = sheets.plan(catalog_import.plan_usage_import, file, today=today)
     _report(plan)
-    _finish(dry_run, lambda: catalog_import.apply_usage_import(
-        db.session, plan, actor=None, now=clock.now()))
+    sheets.finish(dry_run, lambda: catalog_import.apply_usage_import(
+        db.session, plan, actor=None, now=clock.now()), _imported)

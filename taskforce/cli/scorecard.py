@@ -1,23 +1,15 @@
 """``flask scorecard``: import the portal's 766 score tables and print a period's table."""
 
 import json
-import os
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from taskforce.cli import sheets
 from taskforce.extensions import db
-from taskforce.services import clock, scorecard, spreadsheets
+from taskforce.services import clock, scorecard
 from taskforce.services.errors import DomainError
-
-
-def _read(path):
-    if os.path.getsize(path) > spreadsheets.MAX_FILE_BYTES:
-        raise click.ClickException(_("The file is larger than %(mb)s MB.",
-                                     mb=spreadsheets.MAX_FILE_BYTES // (1024 * 1024)))
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 def _period(text):
@@ -31,12 +23,7 @@ def _report(plan):
     click.echo(_("%(file)s, %(period)s: %(rows)s rows in %(sheets)s sheets, %(new)s new units.",
                  file=plan.filename, period=plan.period.label, rows=len(plan.entries),
                  sheets=len(plan.sheets), new=len(plan.new_units)))
-    for where, message in plan.errors:
-        click.echo(_("%(place)s: %(message)s", place=scorecard.place(where), message=message),
-                   err=True)
-    if plan.errors:
-        raise click.ClickException(_("%(count)s errors; nothing was imported.",
-                                     count=len(plan.errors)))
+    sheets.refuse(plan.errors, scorecard.place)
     if plan.replaces is not None:
         click.echo(_("The table of %(period)s imported before is replaced.",
                      period=plan.period.label))
@@ -57,24 +44,12 @@ def scorecard_group():
 def import_command(file, period, create_units, dry_run):
     """Import a period's score table from .xlsx, .csv or JSON (all or nothing)."""
     period = _period(period)
-    try:
-        plan = scorecard.plan_scorecard(db.session, _read(file), os.path.basename(file),
-                                        period, create_units=create_units)
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
+    plan = sheets.plan(scorecard.plan_scorecard, file, period, create_units=create_units)
     _report(plan)
-    if dry_run:
-        db.session.rollback()
-        click.echo(_("Dry run: nothing was written."))
-        return
-    try:
-        scorecard.apply_scorecard(db.session, plan, actor=None, now=clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
-    click.echo(_("Imported: %(rows)s rows, %(new)s units created.", rows=len(plan.entries),
-                 new=len(plan.new_units)))
+    sheets.finish(dry_run, lambda: scorecard.apply_scorecard(
+        db.session, plan, actor=None, now=clock.now()),
+        lambda _written: _("Imported: %(rows)s rows, %(new)s units created.",
+                           rows=len(plan.entries), new=len(plan.new_units)))
 
 
 @scorecard_group.command("show")

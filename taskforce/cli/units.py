@@ -1,24 +1,14 @@
 """``flask units reorganise``: record the reorganisations a sheet lists."""
 
-import os
-
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from taskforce.cli.catalog import _read
+from taskforce.cli import sheets
 from taskforce.extensions import db
 from taskforce.services import clock, reorganisation_sheet
-from taskforce.services.errors import DomainError
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def _plan(path):
-    try:
-        return reorganisation_sheet.plan_sheet(db.session, _read(path), os.path.basename(path))
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
 
 
 def _report(plan):
@@ -30,11 +20,7 @@ def _report(plan):
                      row=numbers[0], change=draft.change, sources=", ".join(draft.from_codes),
                      targets=", ".join(s.code for s in draft.successors),
                      date=draft.effective_on.strftime("%d/%m/%Y")))
-    for row, message in plan.errors:
-        click.echo(_("Row %(row)s: %(message)s", row=row, message=message), err=True)
-    if plan.errors:
-        raise click.ClickException(_("%(count)s errors; nothing was imported.",
-                                     count=len(plan.errors)))
+    sheets.refuse(plan.errors)
 
 
 @click.group("units")
@@ -50,17 +36,8 @@ def units_group():
 def reorganise(file, dry_run, today):
     """Record the reorganisations an .xlsx or CSV file lists (all or nothing)."""
     today = today.date() if today else clock.today()
-    plan = _plan(file)
+    plan = sheets.plan(reorganisation_sheet.plan_sheet, file)
     _report(plan)
-    if dry_run:
-        db.session.rollback()
-        click.echo(_("Dry run: nothing was written."))
-        return
-    try:
-        events = reorganisation_sheet.record_sheet(db.session, plan, actor=None, today=today,
-                                                   now=clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
-    click.echo(_("Recorded: %(count)s reorganisations.", count=len(events)))
+    sheets.finish(dry_run, lambda: reorganisation_sheet.record_sheet(
+        db.session, plan, actor=None, today=today, now=clock.now()),
+        lambda events: _("Recorded: %(count)s reorganisations.", count=len(events)))
