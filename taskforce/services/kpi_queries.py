@@ -66,6 +66,10 @@ def effective_window(as_of):
     return date(as_of.year, as_of.month, 1) - relativedelta(months=2)
 
 
+# The service of a usage probe, made once (an alias costs more to build than the probe).
+_PROBED = aliased(Service, name="probed")
+
+
 def has_usage(as_of, unit_id, start):
     """The SQL condition that some active service counted for ``unit_id`` on ``as_of`` has
     usage imported from ``start`` to ``as_of``: what the use-based measures call having data.
@@ -78,7 +82,7 @@ def has_usage(as_of, unit_id, start):
     window = (ServiceUsage.month >= start, ServiceUsage.month <= as_of)
 
     def probe(conditions):
-        service = aliased(Service)
+        service = _PROBED
         return (select(ServiceUsage.id).join(service, service.id == ServiceUsage.service_id)
                 .where(service.active.is_(True), *window, *conditions(service))
                 .limit(1).scalar_subquery())
