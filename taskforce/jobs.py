@@ -15,13 +15,15 @@ from taskforce.services import clock, review_mail, reviews
 
 @dataclass(frozen=True)
 class JobSpec:
-    """One row of the JOBS table: an interval (``every``) or a crontab read from ``cron_key``."""
+    """One row of the JOBS table: an interval (``every``), a fixed crontab (``cron``, in the
+    province's time zone) or a crontab read from ``cron_key``."""
 
     id: str
     function: Callable
     every: dict = field(default_factory=dict)
     cron_key: str | None = None
     catch_up: bool = False
+    cron: str | None = None
 
     @property
     def setting_key(self):
@@ -98,7 +100,9 @@ JOBS = (
     JobSpec("deliver", deliver_job, every={"minutes": 1}),
     JobSpec("weekly_review", weekly_review_job, cron_key="REVIEW_WEEKLY_CRON", catch_up=True),
     JobSpec("monthly_review", monthly_review_job, cron_key="REVIEW_MONTHLY_CRON", catch_up=True),
-    # Hourly, so that a reorganisation takes effect early on its date.
-    JobSpec("reorganisations", reorganisations_job, every={"hours": 1}),
+    # At the top of every hour of the province's clock: a reorganisation takes effect at the
+    # first minute of its date (the figures of that day show its units), and within the hour
+    # when the scheduler was down at midnight.
+    JobSpec("reorganisations", reorganisations_job, cron="0 * * * *"),
 )
 JOBS_BY_ID = {spec.id: spec for spec in JOBS}

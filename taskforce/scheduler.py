@@ -176,6 +176,8 @@ class Scheduler:
                 expression, source = self._crontab(spec)
                 triggers[spec.id] = checked_crontab(expression, self.zone, source)
                 crontabs[spec.id] = expression
+            elif spec.cron:
+                triggers[spec.id] = checked_crontab(spec.cron, self.zone, spec.id)
             else:
                 triggers[spec.id] = _interval_trigger(timezone=self.zone, **spec.every)
         self.triggers, self.crontabs = triggers, crontabs

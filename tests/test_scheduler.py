@@ -29,7 +29,13 @@ def test_the_jobs_table_has_the_five_jobs_and_their_triggers_parse(app):
     assert [spec.id for spec in jobs.JOBS] == ["plan_reminders", "deliver", "weekly_review",
                                                 "monthly_review", "reorganisations"]
     triggers = scheduler.Scheduler(app).load_triggers()
-    assert triggers["reorganisations"].interval == timedelta(hours=1)
+    # A reorganisation takes effect at the first minute of its date, in the province's time.
+    reorganisations = triggers["reorganisations"]
+    assert isinstance(reorganisations, CronTrigger)
+    assert reorganisations.get_next_fire_time(None, local(2020, 12, 31, 23, 40)) == \
+        local(2021, 1, 1, 0, 0)
+    assert reorganisations.get_next_fire_time(None, local(2020, 10, 14, 10, 1)) == \
+        local(2020, 10, 14, 11, 0)
     assert triggers["plan_reminders"].interval == timedelta(minutes=15)
     assert triggers["deliver"].interval == timedelta(minutes=1)
     assert isinstance(triggers["deliver"], IntervalTrigger)
