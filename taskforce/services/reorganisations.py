@@ -86,7 +86,16 @@ class Batch:
     def __init__(self, session):
         self.session = session
         self.created = {}  # folded code -> NewUnit
-        self.ends = {}  # id(unit or NewUnit) -> effective date that ends it
+        self.ends = {}  # key(unit or NewUnit) -> effective date that ends it
+
+    @staticmethod
+    def key(unit):
+        """A unit's lasting identity in the batch: its id, or a new unit's code. (Not the
+        object's ``id()``: a unit the session no longer holds may be collected, and a unit
+        loaded later may take its address.)"""
+        if isinstance(unit, NewUnit):
+            return ("new", fold(unit.code))
+        return ("unit", unit.id)
 
     def find(self, code):
         key = fold(code)
@@ -103,8 +112,8 @@ def _began_on(unit):
 
 def _ended(unit, batch):
     """The effective date of the event that ends ``unit``, recorded or in the batch."""
-    if id(unit) in batch.ends:
-        return batch.ends[id(unit)]
+    if batch.key(unit) in batch.ends:
+        return batch.ends[batch.key(unit)]
     ended_on = getattr(unit, "ended_on", None)
     return ended_on + timedelta(days=1) if ended_on else None
 
@@ -234,7 +243,7 @@ def check(session, draft, batch):
                    if draft.change == SPLIT else {})
     for source in sources:
         if source not in targets:
-            batch.ends[id(source)] = draft.effective_on
+            batch.ends[batch.key(source)] = draft.effective_on
     return Checked(draft, sources, targets, assignments)
 
 
