@@ -11,7 +11,6 @@ from sqlalchemy.orm import aliased
 
 from taskforce.models import Service, ServiceUnit, Unit
 
-
 # Made once: an alias costs more to build than the rest of the expression.
 _SPAN = aliased(ServiceUnit, name="span")
 
