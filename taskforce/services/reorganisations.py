@@ -2,9 +2,12 @@
 pass the units' services, open tasks, addresses and followers to their successors on its date.
 
 Recording checks every event of a batch before writing any (all or nothing); the ends of the
-predecessors and the new units are written at once, the hand-over on the effective date (at
-once when it has come, else by ``jobs.reorganisations_job``). Closed tasks and all history
-stay with the units that had them; ``service_units`` keeps which unit had each service when.
+predecessors, the new units and each service's span at its successor from the date
+(``service_units``) are written at once, so that the figures of any date show the right unit
+even before the hand-over; the hand-over itself (the services' present unit, open tasks,
+officers, addresses, followers) on the effective date (at once when it has come, else by
+``jobs.reorganisations_job``). Closed tasks and all history stay with the units that had
+them; ``service_units`` keeps which unit had each service when.
 """
 
 from collections import Counter
@@ -291,6 +294,12 @@ def _write(session, checked, *, actor, now):
     session.add_all(SplitAssignment(reorganisation_id=event.id, service_id=service_id,
                                     to_unit_id=targets[index].id)
                     for service_id, index in checked.assignments.items())
+    assigned = {service_id: targets[index]
+                for service_id, index in checked.assignments.items()}
+    for source in sources:
+        if source not in targets:
+            _write_spans(session, event, _services_of(session, source),
+                         [t for t in targets if t is not source], assigned)
     session.flush()
     audit.record(session, actor, "reorganisation.record", event, summary=_summary(checked),
                  unit_id=targets[0].id, now=now,
@@ -327,20 +336,41 @@ def _history_starts(session, service_ids):
     return {i: starts.get(i) for i in missing}
 
 
-def _move_services(session, event, source, targets, assignments):
-    services = session.scalars(select(Service).where(Service.unit_id == source.id)
-                               .order_by(Service.id)).all()
-    starts = _history_starts(session, [s.id for s in services]) if services else {}
+def _services_of(session, unit):
+    return session.scalars(select(Service).where(Service.unit_id == unit.id)
+                           .order_by(Service.id)).all()
+
+
+def _write_spans(session, event, services, targets, assignments):
+    """Each of ``services`` (of one source) at its successor from the event's date, and at
+    the source from the start of its history when it has no span yet; a service that has
+    the event's span already (written when the event was recorded) is left as it is."""
+    ids = [s.id for s in services]
+    if not ids:
+        return
+    done = set(session.scalars(select(ServiceUnit.service_id).where(
+        ServiceUnit.reorganisation_id == event.id, ServiceUnit.service_id.in_(ids))))
+    todo = [s for s in services if s.id not in done]
+    starts = _history_starts(session, [s.id for s in todo]) if todo else {}
     before = event.effective_on - timedelta(days=1)
-    received = Counter()
-    for service in services:
+    for service in todo:
         if service.id in starts:
             first = starts[service.id] or service.created_at.date()
-            session.add(ServiceUnit(service_id=service.id, unit_id=source.id,
+            session.add(ServiceUnit(service_id=service.id, unit_id=service.unit_id,
                                     started_on=min(first, before)))
-        target = assignments.get(service.id, targets[0])
-        session.add(ServiceUnit(service_id=service.id, unit_id=target.id,
+        session.add(ServiceUnit(service_id=service.id,
+                                unit_id=assignments.get(service.id, targets[0]).id,
                                 started_on=event.effective_on, reorganisation_id=event.id))
+
+
+def _move_services(session, event, source, targets, assignments):
+    """The source's services pass to their successors: spans for those that came to it
+    since the event was recorded, then their present unit."""
+    services = _services_of(session, source)
+    _write_spans(session, event, services, targets, assignments)
+    received = Counter()
+    for service in services:
+        target = assignments.get(service.id, targets[0])
         service.unit_id = target.id
         received[service.id] = target
     return received

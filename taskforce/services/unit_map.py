@@ -9,7 +9,7 @@ exactly those of ``Service.unit_id``.
 from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import aliased
 
-from taskforce.models import Service, ServiceUnit, Unit
+from taskforce.models import Reorganisation, Service, ServiceUnit, Unit
 
 # Made once: an alias costs more to build than the rest of the expression.
 _SPAN = aliased(ServiceUnit, name="span")
@@ -18,8 +18,9 @@ _SPAN = aliased(ServiceUnit, name="span")
 def unit_of_service(as_of, service=Service):
     """The SQL expression of ``service``'s unit as of ``as_of``, to select, join and group by.
 
-    Only a service that a reorganisation moved after ``as_of`` had another unit then: that
-    of its latest span begun by ``as_of`` (before its first span, its first span's). The
+    Only a service that a reorganisation moved after ``as_of`` (or that one recorded will
+    move, ``moved_after``) may have had another unit then: that of its latest span begun by
+    ``as_of`` (before its first span, its first span's). The
     others, every service when nothing was reorganised, have their present unit, so the
     figures are exactly those of ``Service.unit_id``; the moved ones are found in one
     uncorrelated subquery, and only theirs read their spans.
@@ -35,10 +36,14 @@ def unit_of_service(as_of, service=Service):
 
 
 def moved_after(as_of):
-    """The ids of the services a reorganisation moved after ``as_of``: the only ones whose
-    unit on that day was not their present one."""
+    """The ids of the services whose unit on ``as_of`` may not be their present one: those a
+    reorganisation moved after that day, and those of a reorganisation recorded whose
+    hand-over has not been made yet (from its date they count for their successor)."""
+    pending = select(Reorganisation.id).where(Reorganisation.applied_at.is_(None))
     return (select(ServiceUnit.service_id)
-            .where(ServiceUnit.reorganisation_id.is_not(None), ServiceUnit.started_on > as_of))
+            .where(ServiceUnit.reorganisation_id.is_not(None),
+                   or_(ServiceUnit.started_on > as_of,
+                       ServiceUnit.reorganisation_id.in_(pending))))
 
 
 def unit_exists(as_of, unit=Unit):

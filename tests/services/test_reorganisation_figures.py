@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from taskforce.extensions import db
 from taskforce.models import Review, Role, Service, Unit, UnitKind
@@ -102,6 +102,12 @@ def test_a_future_reorganisation_moves_figures_only_from_its_date(world):
     reorganise(world, "merge", ["HA", "HB"], Successor("HAB", "Huyện A-B"),
                today=date(2020, 12, 20))
     assert by_code(BEFORE) == {"HA": (3, 1), "HB": (2, 1), "SC": (1, 0)}
+    # Recorded, not yet handed over (the job has not run on its date): the figures of its
+    # date already show the new unit with the old ones' services, none lost in between.
+    assert world["a"].active and db.session.scalar(
+        select(func.count()).where(Service.unit_id == world["a"].id)) == 3
+    assert by_code(AFTER) == {"HAB": (5, 3), "SC": (1, 0)}
+    assert province(AFTER) == (6, 3)
     reorganisations.apply_due(db.session, today=ON, now=NOW)
     db.session.commit()
     assert by_code(BEFORE) == {"HA": (3, 1), "HB": (2, 1), "SC": (1, 0)}
