@@ -141,3 +141,56 @@ def test_every_service_gets_its_first_unit_span_from_the_start_of_its_history(
             (1, 1, "2020-05-06", None), (2, 1, "2021-03-04", None)]
         downgrade(revision="0019")
         db.engine.dispose()
+
+
+def test_the_effectiveness_denominator_is_filled_in_the_stored_months(empty_database_url,
+                                                                      tmp_path):
+    """Migration 0022 fills month_figures.level4_reported as the figures query counts it."""
+    from datetime import date
+
+    from taskforce.services import kpi_queries
+
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=empty_database_url,
+                     INSTANCE_DIR=str(tmp_path))
+    month = date(2021, 3, 31)
+    with app.app_context():
+        upgrade(revision="0021")
+        with db.engine.begin() as conn:
+            for unit_id in (1, 2, 3):
+                conn.execute(sa.text(
+                    "INSERT INTO units (id, code, name, name_key, kind, notify_emails, "
+                    "display_order, active, feed_token) VALUES (:id, :code, 'H', 'h', "
+                    "'district', '', 0, true, :token)"),
+                    {"id": unit_id, "code": f"H{unit_id}", "token": f"t{unit_id}"})
+                conn.execute(sa.text(
+                    "INSERT INTO services (id, code, name, name_key, unit_id, tier, has_fee, "
+                    "level, has_online_payment, is_connected_evaluation, has_online_result, "
+                    "active, created_at) VALUES (:id, '1.001', 'T', 't', :id, 'district', "
+                    "false, 4, true, true, true, true, '2020-01-01 00:00:00')"),
+                    {"id": unit_id})
+                conn.execute(sa.text(
+                    "INSERT INTO level_changes (service_id, from_level, to_level, effective_on, "
+                    "status, source, claimed_at) VALUES (:id, NULL, 4, '2020-01-01', "
+                    "'verified', 'initial', '2020-01-01 00:00:00')"), {"id": unit_id})
+            # Unit 1 received online dossiers in the window, unit 2 dossiers on paper only
+            # (it has data, none effective), unit 3 nothing in the window (only before it).
+            for service_id, month_first, online in ((1, "2021-02-01", 3), (2, "2021-01-01", 0),
+                                                    (3, "2020-12-01", 5)):
+                conn.execute(sa.text(
+                    "INSERT INTO service_usage (service_id, month, dossiers_total, "
+                    "dossiers_online, dossiers_paid_online) VALUES (:s, :m, 10, :o, 0)"),
+                    {"s": service_id, "m": month_first, "o": online})
+            for unit_id, effective in ((1, 1), (2, 0), (3, 0)):
+                conn.execute(sa.text(
+                    "INSERT INTO month_figures (month_end, unit_id, services, level3, level4, "
+                    "level4_verified, effective4) VALUES (:m, :u, 1, 0, 1, 1, :e)"),
+                    {"m": month, "u": unit_id, "e": effective})
+        upgrade(revision="0022")
+        with db.engine.connect() as conn:
+            stored = dict(conn.execute(sa.text(
+                "SELECT unit_id, level4_reported FROM month_figures ORDER BY unit_id")).all())
+            counted = {row.unit_id: row.level4_reported for row in conn.execute(
+                kpi_queries.figures_query(month, reported=True))}
+        assert stored == counted == {1: 1, 2: 1, 3: 0}
+        downgrade(revision="0021")
+        db.engine.dispose()
