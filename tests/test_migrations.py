@@ -148,7 +148,7 @@ def test_the_effectiveness_denominator_is_filled_in_the_stored_months(empty_data
     """Migration 0022 fills month_figures.level4_reported as the figures query counts it."""
     from datetime import date
 
-    from taskforce.services import kpi_queries
+    from taskforce.services import kpi_cache, kpi_queries
 
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=empty_database_url,
                      INSTANCE_DIR=str(tmp_path))
@@ -180,6 +180,8 @@ def test_the_effectiveness_denominator_is_filled_in_the_stored_months(empty_data
                     "INSERT INTO service_usage (service_id, month, dossiers_total, "
                     "dossiers_online, dossiers_paid_online) VALUES (:s, :m, 10, :o, 0)"),
                     {"s": service_id, "m": month_first, "o": online})
+            conn.execute(sa.text("INSERT INTO settings (key, value, updated_at) VALUES "
+                                 "('kpi.data_stamp', '\"s1\"', '2021-04-01 00:00:00')"))
             for unit_id, effective in ((1, 1), (2, 0), (3, 0)):
                 conn.execute(sa.text(
                     "INSERT INTO month_figures (month_end, unit_id, services, level3, level4, "
@@ -192,5 +194,9 @@ def test_the_effectiveness_denominator_is_filled_in_the_stored_months(empty_data
             counted = {row.unit_id: row.level4_reported for row in conn.execute(
                 kpi_queries.figures_query(month, reported=True))}
         assert stored == counted == {1: 1, 2: 1, 3: 0}
+        with app.test_request_context():
+            # The figures were kept under the catalog's stamp: the usage's sums are kept too.
+            assert kpi_cache.stamp(db.session, kpi_cache.USAGE_STAMP_KEY)
+            db.session.remove()
         downgrade(revision="0021")
         db.engine.dispose()

@@ -12,16 +12,22 @@ exact while no reorganisation has moved a service, since every service then coun
 present unit. A database with a reorganisation recorded has its stored rows emptied instead:
 its figures are read from the history until ``flask kpi rebuild`` writes them again.
 
+A database whose figures are kept under the catalog's stamp gets the usage stamp too, under
+which each worker keeps the usage's sums across changes of levels (``kpi_cache``).
+
 Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-06 12:40:00
 
 """
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from alembic import op
 from dateutil.relativedelta import relativedelta
+
+from taskforce.models.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0022'
@@ -43,6 +49,18 @@ WHERE month_end = :month_end
 """)
 
 
+SETTINGS = sa.table("settings", sa.column("key", sa.String), sa.column("value", sa.JSON),
+                    sa.column("updated_at", UTCDateTime))
+
+
+def _add_usage_stamp(connection):
+    keys = set(connection.execute(sa.select(SETTINGS.c.key).where(
+        SETTINGS.c.key.in_(["kpi.data_stamp", "kpi.usage_stamp"]))).scalars())
+    if keys == {"kpi.data_stamp"}:
+        connection.execute(SETTINGS.insert().values(
+            key="kpi.usage_stamp", value=uuid.uuid4().hex, updated_at=datetime.now(UTC)))
+
+
 def _as_date(value):
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -52,6 +70,7 @@ def upgrade():
         batch_op.add_column(sa.Column('level4_reported', sa.Integer(), server_default='0',
                                       nullable=False))
     connection = op.get_bind()
+    _add_usage_stamp(connection)
     reorganised = connection.execute(sa.text(
         "SELECT 1 FROM service_units WHERE reorganisation_id IS NOT NULL")).first()
     if reorganised is not None:
@@ -65,5 +84,6 @@ def upgrade():
 
 
 def downgrade():
+    op.get_bind().execute(SETTINGS.delete().where(SETTINGS.c.key == "kpi.usage_stamp"))
     with op.batch_alter_table('month_figures') as batch_op:
         batch_op.drop_column('level4_reported')
