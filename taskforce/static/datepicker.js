@@ -47,12 +47,16 @@
   }
 
   function attach(input, words) {
-    var group = document.createElement("div");
-    group.className = "input-group has-validation" +
-      (input.classList.contains("is-invalid") ? " is-invalid" : "");
+    // The page gives the box in its input group (DayInput); a box without one is wrapped.
+    var group = input.parentNode;
+    if (!group.hasAttribute("data-datepicker-group")) {
+      group = document.createElement("div");
+      group.className = "input-group has-validation" +
+        (input.classList.contains("is-invalid") ? " is-invalid" : "");
+      input.parentNode.insertBefore(group, input);
+      group.appendChild(input);
+    }
     group.style.position = "relative";
-    input.parentNode.insertBefore(group, input);
-    group.appendChild(input);
     var toggle = button("\uD83D\uDCC5", input.dataset.datepickerLabel, "btn btn-outline-secondary");
     toggle.setAttribute("aria-haspopup", "dialog");
     toggle.setAttribute("aria-expanded", "false");

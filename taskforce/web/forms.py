@@ -11,6 +11,7 @@ from datetime import date
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import Field, IntegerField
 from wtforms.widgets import TextInput
 
@@ -94,6 +95,8 @@ class DayInput(TextInput):
     """A text box for dd/mm/yyyy; static/datepicker.js adds a calendar button that writes it.
 
     Never ``type="date"``: the browser's picker shows the order of the browser's language.
+    The box comes in the input group the button joins, so the script never moves it: a box
+    moved while someone types into it (the page still loading) would lose what was typed.
     """
 
     def __call__(self, field, **kwargs):
@@ -105,7 +108,11 @@ class DayInput(TextInput):
         kwargs.setdefault("data-datepicker-label", _l("Choose the date on a calendar"))
         kwargs.setdefault("data-datepicker-prev", _l("Previous month"))
         kwargs.setdefault("data-datepicker-next", _l("Next month"))
-        return super().__call__(field, **kwargs)
+        box = super().__call__(field, **kwargs)
+        classes = str(kwargs.get("class") or kwargs.get("class_") or "").split()
+        invalid = " is-invalid" if "is-invalid" in classes else ""
+        return Markup('<div class="input-group has-validation{}" data-datepicker-group>{}</div>'
+                      ).format(invalid, box)
 
 
 class DayField(Field):

@@ -149,6 +149,20 @@ def test_a_date_box_is_a_text_box_with_a_calendar(leader):
                       "data-datepicker", 'data-datepicker-label="Chọn ngày trên lịch"'):
         assert attribute in box
     assert "/static/datepicker.js" in page
+    # The box comes in the input group the calendar button joins: the script never moves a
+    # box someone may be typing into while the page loads.
+    assert re.search(r'<div class="input-group has-validation" data-datepicker-group>'
+                     r'<input[^>]*name="start"', page)
+
+
+def test_a_refused_date_marks_its_group_invalid(leader, world):
+    response = leader.post("/reviews/new", data={"kind": "custom", "start": "31/02/2026",
+                                                 "end": "01/03/2026"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(r'<div class="input-group has-validation is-invalid" '
+                     r'data-datepicker-group><input[^>]*name="start"', page)
+    assert not re.search(r'is-invalid" data-datepicker-group><input[^>]*name="end"', page)
 
 
 # Pages still using the browser's picker (none: the plan pages took DayField too).
